@@ -1,0 +1,5 @@
+/** Who is calling: API keys, kept only as SHA-256 hashes, each naming a customer and a role. */
+@NullMarked
+package shop.gateway.auth;
+
+import org.jspecify.annotations.NullMarked;
