@@ -1,7 +1,7 @@
 package shop.defaults;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -19,10 +19,14 @@ import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.validation.method.ParameterErrors;
+import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -61,27 +65,28 @@ class ApiErrorHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
-            .map(error -> Map.of("field", error.getField(), "message", messageOf(error)))
+        List<FieldProblem> errors = e.getBindingResult().getFieldErrors().stream()
+            .map(error -> new FieldProblem(error.getField(), messageOf(error)))
             .toList();
-        String detail = e.getBindingResult().getFieldErrors().stream()
-            .map(error -> "'%s' %s".formatted(error.getField(), messageOf(error)))
-            .sorted()
-            .collect(Collectors.joining("; "));
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request: " + detail);
-        problem.setProperty("errors", errors);
-        return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+        return handleExceptionInternal(e, invalid(errors), headers, HttpStatus.BAD_REQUEST, request);
     }
 
+    /** Constraints on a controller's parameters, and on its request body when it has both. */
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        String detail = e.getParameterValidationResults().stream()
-            .map(result -> "'%s' %s".formatted(result.getMethodParameter().getParameterName(),
-                    result.getResolvableErrors().getFirst().getDefaultMessage()))
-            .collect(Collectors.joining("; "));
-        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request: " + detail);
-        return handleExceptionInternal(e, problem, headers, HttpStatus.BAD_REQUEST, request);
+        List<FieldProblem> errors = new ArrayList<>();
+        for (ParameterValidationResult result : e.getParameterValidationResults()) {
+            if (result instanceof ParameterErrors body) {
+                body.getFieldErrors().forEach(error -> errors.add(new FieldProblem(error.getField(), messageOf(error))));
+            }
+            else {
+                String name = parameterName(result);
+                result.getResolvableErrors().forEach(error -> errors.add(new FieldProblem(name,
+                        error.getDefaultMessage() != null ? error.getDefaultMessage() : "is invalid")));
+            }
+        }
+        return handleExceptionInternal(e, invalid(errors), headers, HttpStatus.BAD_REQUEST, request);
     }
 
     @Override
@@ -113,6 +118,33 @@ class ApiErrorHandler extends ResponseEntityExceptionHandler {
         responseHeaders.addAll(headers);
         responseHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return ResponseEntity.status(status).headers(responseHeaders).body(problem);
+    }
+
+    /** One invalid field or parameter, named as the client sent it. */
+    record FieldProblem(String field, String message) {
+    }
+
+    private static ProblemDetail invalid(List<FieldProblem> errors) {
+        String detail = errors.stream()
+            .map(error -> "'%s' %s".formatted(error.field(), error.message()))
+            .sorted()
+            .collect(Collectors.joining("; "));
+        ProblemDetail problem = Problems.of(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request: " + detail);
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    private static String parameterName(ParameterValidationResult result) {
+        var header = result.getMethodParameter().getParameterAnnotation(RequestHeader.class);
+        if (header != null && !header.name().isEmpty()) {
+            return header.name();
+        }
+        var param = result.getMethodParameter().getParameterAnnotation(RequestParam.class);
+        if (param != null && !param.name().isEmpty()) {
+            return param.name();
+        }
+        String name = result.getMethodParameter().getParameterName();
+        return name != null ? name : "parameter";
     }
 
     private static String messageOf(FieldError error) {

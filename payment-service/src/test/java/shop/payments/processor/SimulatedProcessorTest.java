@@ -1,0 +1,47 @@
+package shop.payments.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import shop.defaults.Money;
+
+class SimulatedProcessorTest {
+
+    private final SimulatedProcessor processor = new SimulatedProcessor();
+    private final Money amount = new Money(10000, "USD");
+
+    @ParameterizedTest
+    @CsvSource({ "4000000000000002, card_declined", "4000000000009995, insufficient_funds",
+            "4242424242424241, incorrect_number" })
+    void declinesTestCardsWithTheirReason(String card, String reason) {
+        assertThat(processor.charge(UUID.randomUUID(), card, amount)).isEqualTo(new ProcessorOutcome.Declined(reason));
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "4242424242424242", "5555555555554444", "tok_visa" })
+    void approvesGoodCardsAndTokens(String method) {
+        assertThat(processor.charge(UUID.randomUUID(), method, amount)).isEqualTo(new ProcessorOutcome.Approved());
+    }
+
+    @Test
+    void failsTransientlyOnceThenApprovesTheSameOrder() {
+        UUID order = UUID.randomUUID();
+        assertThat(processor.charge(order, SimulatedProcessor.TRANSIENT_ERROR, amount))
+            .isInstanceOf(ProcessorOutcome.Unavailable.class);
+        assertThat(processor.charge(order, SimulatedProcessor.TRANSIENT_ERROR, amount))
+            .isEqualTo(new ProcessorOutcome.Approved());
+        assertThat(processor.charge(UUID.randomUUID(), SimulatedProcessor.TRANSIENT_ERROR, amount))
+            .isInstanceOf(ProcessorOutcome.Unavailable.class);
+    }
+
+    @Test
+    void checksLuhnDigits() {
+        assertThat(SimulatedProcessor.passesLuhnCheck("4242424242424242")).isTrue();
+        assertThat(SimulatedProcessor.passesLuhnCheck("4242424242424243")).isFalse();
+        assertThat(SimulatedProcessor.passesLuhnCheck("42424242x2424242")).isFalse();
+    }
+}

@@ -1,0 +1,110 @@
+package shop.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * A fresh, empty database for one test suite. On PostgreSQL whenever a server answers (a new
+ * database, dropped when the JVM exits); on an embedded H2 file otherwise. With {@code CI=true}
+ * an unreachable PostgreSQL fails the suite instead: CI must test the SQL production runs.
+ *
+ * <p>The server is {@code SHOP_TEST_POSTGRES_URL} (default
+ * {@code jdbc:postgresql://127.0.0.1:5432/postgres}), as {@code SHOP_TEST_POSTGRES_USER}
+ * (default {@code postgres}) with {@code SHOP_TEST_POSTGRES_PASSWORD} (default empty).
+ */
+public record TestDatabase(Kind kind, String url, String username, String password) {
+
+    public enum Kind {
+        POSTGRESQL, H2
+    }
+
+    private static final String ADMIN_URL = env("SHOP_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private static final String ADMIN_USER = env("SHOP_TEST_POSTGRES_USER", "postgres");
+    private static final String ADMIN_PASSWORD = env("SHOP_TEST_POSTGRES_PASSWORD", "");
+
+    /** PostgreSQL if a server answers (required when {@code CI=true}), else H2. */
+    public static TestDatabase create(String purpose) {
+        if (postgresReachable()) {
+            return postgres(purpose);
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException("CI=true but no PostgreSQL answers at " + ADMIN_URL
+                    + ": start one (see .ci/run) rather than testing on H2 alone");
+        }
+        return h2(purpose);
+    }
+
+    public static TestDatabase postgres(String purpose) {
+        String name = "shop_test_%s_%s".formatted(purpose, UUID.randomUUID().toString().substring(0, 8))
+            .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        try (Connection admin = DriverManager.getConnection(ADMIN_URL, ADMIN_USER, ADMIN_PASSWORD)) {
+            admin.createStatement().execute("create database " + name);
+        }
+        catch (SQLException e) {
+            throw new IllegalStateException("Cannot create database " + name + " at " + ADMIN_URL, e);
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> drop(name)));
+        String url = ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name;
+        return new TestDatabase(Kind.POSTGRESQL, url, ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    public static TestDatabase h2(String purpose) {
+        try {
+            Path folder = Files.createTempDirectory("shop-test-" + purpose);
+            String url = "jdbc:h2:file:%s/%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                .formatted(folder, purpose);
+            return new TestDatabase(Kind.H2, url, "sa", "");
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("Cannot create a folder for the test database", e);
+        }
+    }
+
+    public static boolean postgresReachable() {
+        URI server = URI.create(ADMIN_URL.substring("jdbc:".length()));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(server.getHost(), server.getPort() > 0 ? server.getPort() : 5432), 500);
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Makes this the Spring Boot application's data source. */
+    public TestDatabase registerAsDataSource(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", this::url);
+        registry.add("spring.datasource.username", this::username);
+        registry.add("spring.datasource.password", this::password);
+        return this;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, username, password);
+    }
+
+    private static void drop(String name) {
+        try (Connection admin = DriverManager.getConnection(ADMIN_URL, ADMIN_USER, ADMIN_PASSWORD)) {
+            admin.createStatement().execute("drop database if exists " + name + " with (force)");
+        }
+        catch (SQLException e) {
+            System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
