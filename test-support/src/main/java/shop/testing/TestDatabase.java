@@ -9,9 +9,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -80,6 +85,31 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
         catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The databases every repository test runs on: H2 always, and PostgreSQL when a server
+     * answers (always with {@code CI=true}, where a missing server fails the build).
+     */
+    public static List<TestDatabase> everyKind(String purpose) {
+        boolean required = "true".equalsIgnoreCase(System.getenv("CI"));
+        return required || postgresReachable() ? List.of(h2(purpose), postgres(purpose)) : List.of(h2(purpose));
+    }
+
+    /** A pooled data source on this database, with the service's Flyway migrations applied. */
+    public DataSource migrated() {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(url);
+        dataSource.setUsername(username);
+        dataSource.setPassword(password);
+        dataSource.setMaximumPoolSize(4);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        return dataSource;
+    }
+
+    @Override
+    public String toString() {
+        return kind.name();
     }
 
     /** Makes this the Spring Boot application's data source. */
