@@ -110,7 +110,7 @@ class ApiErrorHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = body instanceof ProblemDetail given ? given
                 : e instanceof ErrorResponse framework ? framework.getBody()
                 : Problems.of(status, Problems.slugFor(status), "The request could not be handled");
-        if ("about:blank".equals(problem.getType().toString())) {
+        if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
             ProblemDetail typed = Problems.of(status, Problems.slugFor(status), problem.getDetail());
             problem.setType(typed.getType());
         }

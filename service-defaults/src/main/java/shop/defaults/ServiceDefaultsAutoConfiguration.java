@@ -13,9 +13,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the shared defaults into every Shop service that has this module on its classpath. */
-@AutoConfiguration
+@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
 @EnableConfigurationProperties(ServiceDefaultsProperties.class)
-@Import(ApiErrorHandler.class)
+@Import({ ApiErrorHandler.class, ProblemErrorController.class })
 public class ServiceDefaultsAutoConfiguration implements WebMvcConfigurer {
 
     @Override
