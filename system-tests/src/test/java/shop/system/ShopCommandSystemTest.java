@@ -1,0 +1,146 @@
+package shop.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code ./shop run} as a person uses it: start, order, Ctrl-C, start again, and its refusals. */
+class ShopCommandSystemTest {
+
+    private static final Path SHOP = ShopProcesses.ROOT.resolve("shop");
+
+    @Test
+    void runsTheWholeSystemStopsOnCtrlCAndKeepsItsDataAcrossRestarts() throws Exception {
+        Path data = Files.createTempDirectory("shop-run");
+        Map<String, String> ports = ports();
+        String orderId;
+        try (Run run = Run.start(data, ports)) {
+            run.awaitLine("Shop is up at http://localhost:" + ports.get("API_GATEWAY_PORT"), Duration.ofSeconds(90));
+            Gateway gateway = new Gateway("http://127.0.0.1:" + ports.get("API_GATEWAY_PORT"));
+            var placed = gateway.post("/orders", Gateway.GREGOR,
+                    "{\"item\":\"t-shirt\",\"price\":100,\"customer\":\"Gregor\"}");
+            assertThat(placed.status()).isEqualTo(201);
+            orderId = placed.json().get("id").asString();
+            run.interruptAndAwaitExit();
+        }
+        assertThat(Files.list(data).map(p -> p.getFileName().toString()))
+            .as("embedded databases are files in the data folder")
+            .anyMatch(name -> name.startsWith("orders")).anyMatch(name -> name.startsWith("payments"));
+
+        try (Run again = Run.start(data, ports)) {
+            again.awaitLine("Shop is up", Duration.ofSeconds(90));
+            Gateway gateway = new Gateway("http://127.0.0.1:" + ports.get("API_GATEWAY_PORT"));
+            var order = gateway.get("/orders/" + orderId, Gateway.GREGOR);
+            assertThat(order.status()).isEqualTo(200);
+            assertThat(order.json().get("status").asString()).isEqualTo("PAID");
+            assertThat(gateway.get("/transactions?orderId=" + orderId, Gateway.ADMIN).json()).hasSize(1);
+            again.interruptAndAwaitExit();
+        }
+    }
+
+    @Test
+    void refusesAPortInUseInOneLine() throws Exception {
+        Map<String, String> ports = ports();
+        int taken = Integer.parseInt(ports.get("ORDER_SERVICE_PORT"));
+        try (ServerSocket squatter = new ServerSocket(taken, 1, InetAddress.getLoopbackAddress());
+                Run run = Run.start(Files.createTempDirectory("shop-port"), ports)) {
+            assertThat(run.awaitExit()).isNotZero();
+            assertThat(run.output()).singleElement().asString()
+                .contains("port " + taken + " is in use").contains("ORDER_SERVICE_PORT");
+        }
+    }
+
+    @Test
+    void saysInOneLineThatAJdk25IsMissing() throws Exception {
+        Path bin = Files.createTempDirectory("old-java");
+        Path fakeJava = bin.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "JAVA_HOME", "",
+                "SHOP_JDK_DIRS", "/nonexistent/*");
+        try (Run run = Run.start(Files.createTempDirectory("shop-jdk"), env)) {
+            assertThat(run.awaitExit()).isNotZero();
+            assertThat(run.output()).singleElement().asString().contains("needs a JDK 25");
+        }
+    }
+
+    private static Map<String, String> ports() throws IOException {
+        return Map.of("API_GATEWAY_PORT", String.valueOf(ShopProcesses.freePort()),
+                "ORDER_SERVICE_PORT", String.valueOf(ShopProcesses.freePort()),
+                "PAYMENT_SERVICE_PORT", String.valueOf(ShopProcesses.freePort()));
+    }
+
+    /** One {@code ./shop run}, its output collected line by line. */
+    private record Run(Process process, List<String> lines) implements AutoCloseable {
+
+        static Run start(Path data, Map<String, String> env) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder("bash", SHOP.toString(), "run").redirectErrorStream(true);
+            builder.environment().put("SHOP_DATA_DIR", data.toString());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            List<String> lines = new CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try (var reader = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    reader.lines().forEach(lines::add);
+                }
+                catch (IOException e) {
+                    lines.add("(output lost: " + e.getMessage() + ")");
+                }
+            });
+            return new Run(process, lines);
+        }
+
+        void awaitLine(String text, Duration timeout) throws InterruptedException {
+            Instant deadline = Instant.now().plus(timeout);
+            while (lines.stream().noneMatch(line -> line.contains(text))) {
+                assertThat(process.isAlive()).as("shop run exited: %s", lines).isTrue();
+                assertThat(Instant.now()).as("no '%s' yet: %s", text, lines).isBefore(deadline);
+                Thread.sleep(200);
+            }
+        }
+
+        /** Ctrl-C, as in a terminal: SIGINT to the script; then every JVM it started must be gone. */
+        void interruptAndAwaitExit() throws Exception {
+            List<ProcessHandle> services = process.descendants().filter(p -> p.info().command()
+                .map(command -> command.endsWith("java")).orElse(false)).toList();
+            assertThat(services).as("three service JVMs").hasSize(3);
+            new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("shop run stops on Ctrl-C").isTrue();
+            assertThat(services).as("no JVM left running").noneMatch(ProcessHandle::isAlive);
+            assertThat(lines).anyMatch(line -> line.contains("stopped"));
+        }
+
+        int awaitExit() throws InterruptedException {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(200);
+            return process.exitValue();
+        }
+
+        List<String> output() {
+            return lines;
+        }
+
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+}
