@@ -13,44 +13,80 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import shop.testing.TestDatabase;
 
 /** {@code ./shop run} as a person uses it: start, order, Ctrl-C, start again, and its refusals. */
 class ShopCommandSystemTest {
 
     private static final Path SHOP = ShopProcesses.ROOT.resolve("shop");
 
-    @Test
-    void runsTheWholeSystemStopsOnCtrlCAndKeepsItsDataAcrossRestarts() throws Exception {
+    /** Embedded databases always; PostgreSQL too when a server answers (always with CI=true). */
+    static List<String> storages() {
+        boolean postgres = TestDatabase.postgresReachable() || "true".equalsIgnoreCase(System.getenv("CI"));
+        return postgres ? List.of("embedded", "postgres") : List.of("embedded");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storages")
+    void runsTheWholeSystemStopsOnCtrlCAndKeepsItsDataAcrossRestarts(String storage) throws Exception {
         Path data = Files.createTempDirectory("shop-run");
-        Map<String, String> ports = ports();
+        Map<String, String> env = new HashMap<>(ports());
+        List<String> args = new ArrayList<>(List.of("run"));
+        String prefix = "shop_test_run_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+        if (storage.equals("postgres")) {
+            args.add("--postgres");
+            env.put("SHOP_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432");
+            env.put("SHOP_POSTGRES_DB_PREFIX", prefix);
+        }
+        String gatewayUrl = "http://127.0.0.1:" + env.get("API_GATEWAY_PORT");
         String orderId;
-        try (Run run = Run.start(data, ports)) {
-            run.awaitLine("Shop is up at http://localhost:" + ports.get("API_GATEWAY_PORT"), Duration.ofSeconds(90));
-            Gateway gateway = new Gateway("http://127.0.0.1:" + ports.get("API_GATEWAY_PORT"));
-            var placed = gateway.post("/orders", Gateway.GREGOR,
+        try (Run run = Run.start(data, env, args)) {
+            run.awaitLine("Shop is up at http://localhost:" + env.get("API_GATEWAY_PORT"), Duration.ofSeconds(90));
+            var placed = new Gateway(gatewayUrl).post("/orders", Gateway.GREGOR,
                     "{\"item\":\"t-shirt\",\"price\":100,\"customer\":\"Gregor\"}");
             assertThat(placed.status()).isEqualTo(201);
             orderId = placed.json().get("id").asString();
             run.interruptAndAwaitExit();
         }
-        assertThat(Files.list(data).map(p -> p.getFileName().toString()))
-            .as("embedded databases are files in the data folder")
-            .anyMatch(name -> name.startsWith("orders")).anyMatch(name -> name.startsWith("payments"));
-
-        try (Run again = Run.start(data, ports)) {
+        if (storage.equals("embedded")) {
+            assertThat(Files.list(data).map(p -> p.getFileName().toString()))
+                .as("embedded databases are files in the data folder")
+                .anyMatch(name -> name.startsWith("orders")).anyMatch(name -> name.startsWith("payments"));
+        }
+        try (Run again = Run.start(data, env, args)) {
             again.awaitLine("Shop is up", Duration.ofSeconds(90));
-            Gateway gateway = new Gateway("http://127.0.0.1:" + ports.get("API_GATEWAY_PORT"));
+            Gateway gateway = new Gateway(gatewayUrl);
             var order = gateway.get("/orders/" + orderId, Gateway.GREGOR);
             assertThat(order.status()).isEqualTo(200);
             assertThat(order.json().get("status").asString()).isEqualTo("PAID");
             assertThat(gateway.get("/transactions?orderId=" + orderId, Gateway.ADMIN).json()).hasSize(1);
             again.interruptAndAwaitExit();
+        }
+        finally {
+            if (storage.equals("postgres")) {
+                dropDatabases(prefix);
+            }
+        }
+    }
+
+    @Test
+    void saysInOneLineWhenNoPostgresAnswers() throws Exception {
+        Map<String, String> env = new HashMap<>(ports());
+        env.put("SHOP_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:" + ShopProcesses.freePort());
+        try (Run run = Run.start(Files.createTempDirectory("shop-nopg"), env, List.of("run", "--postgres"))) {
+            assertThat(run.awaitExit()).isNotZero();
+            assertThat(run.output()).singleElement().asString().contains("no PostgreSQL server answers");
         }
     }
 
@@ -59,7 +95,7 @@ class ShopCommandSystemTest {
         Map<String, String> ports = ports();
         int taken = Integer.parseInt(ports.get("ORDER_SERVICE_PORT"));
         try (ServerSocket squatter = new ServerSocket(taken, 1, InetAddress.getLoopbackAddress());
-                Run run = Run.start(Files.createTempDirectory("shop-port"), ports)) {
+                Run run = Run.start(Files.createTempDirectory("shop-port"), ports, List.of("run"))) {
             assertThat(run.awaitExit()).isNotZero();
             assertThat(run.output()).singleElement().asString()
                 .contains("port " + taken + " is in use").contains("ORDER_SERVICE_PORT");
@@ -74,9 +110,17 @@ class ShopCommandSystemTest {
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "JAVA_HOME", "",
                 "SHOP_JDK_DIRS", "/nonexistent/*");
-        try (Run run = Run.start(Files.createTempDirectory("shop-jdk"), env)) {
+        try (Run run = Run.start(Files.createTempDirectory("shop-jdk"), env, List.of("run"))) {
             assertThat(run.awaitExit()).isNotZero();
             assertThat(run.output()).singleElement().asString().contains("needs a JDK 25");
+        }
+    }
+
+    private static void dropDatabases(String prefix) throws Exception {
+        for (String service : List.of("orders", "payments")) {
+            new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
+                    "drop database if exists " + prefix + service + " with (force)")
+                .inheritIO().start().waitFor();
         }
     }
 
@@ -89,8 +133,10 @@ class ShopCommandSystemTest {
     /** One {@code ./shop run}, its output collected line by line. */
     private record Run(Process process, List<String> lines) implements AutoCloseable {
 
-        static Run start(Path data, Map<String, String> env) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder("bash", SHOP.toString(), "run").redirectErrorStream(true);
+        static Run start(Path data, Map<String, String> env, List<String> args) throws IOException {
+            List<String> command = new ArrayList<>(List.of("bash", SHOP.toString()));
+            command.addAll(args);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("SHOP_DATA_DIR", data.toString());
             builder.environment().putAll(env);
             Process process = builder.start();
