@@ -1,10 +1,17 @@
 package shop.orders.order;
 
-import org.springframework.http.HttpStatus;
+import static org.springframework.http.HttpStatus.BAD_REQUEST;
+import static org.springframework.http.HttpStatus.CONFLICT;
+import static org.springframework.http.HttpStatus.FORBIDDEN;
+import static org.springframework.http.HttpStatus.NOT_FOUND;
+import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
+import static org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT;
+
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import shop.defaults.DomainProblems;
 import shop.defaults.Problems;
 import shop.orders.payment.PaymentsUnavailable;
 
@@ -12,55 +19,30 @@ import shop.orders.payment.PaymentsUnavailable;
 @RestControllerAdvice
 class OrderErrorHandler {
 
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> unknownItem(UnknownItem e) {
-        return Problems.response(HttpStatus.BAD_REQUEST, "unknown-item", e.getMessage());
+    private static final DomainProblems PROBLEMS = new DomainProblems()
+        .add(UnknownItem.class, BAD_REQUEST, "unknown-item")
+        .add(PaymentMethodMissing.class, BAD_REQUEST, "invalid-request")
+        .add(TotalTooLarge.class, BAD_REQUEST, "invalid-request")
+        .add(CustomerMismatch.class, FORBIDDEN, "forbidden")
+        .add(OrderNotFound.class, NOT_FOUND, "order-not-found")
+        .add(CurrencyMismatch.class, CONFLICT, "currency-mismatch")
+        .add(OrderNotRefundable.class, CONFLICT, "order-not-refundable")
+        .add(IdempotencyKeyReused.class, UNPROCESSABLE_CONTENT, "idempotency-key-reused")
+        .add(PaymentsUnavailable.class, SERVICE_UNAVAILABLE, "payment-service-unavailable")
+        .add(PriceMismatch.class, CONFLICT, "price-mismatch");
+
+    @ExceptionHandler({ UnknownItem.class, PaymentMethodMissing.class, TotalTooLarge.class, CustomerMismatch.class,
+            OrderNotFound.class, CurrencyMismatch.class, OrderNotRefundable.class, IdempotencyKeyReused.class,
+            PaymentsUnavailable.class })
+    ResponseEntity<ProblemDetail> domainProblem(RuntimeException e) {
+        return PROBLEMS.answer(e);
     }
 
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> paymentMethodMissing(PaymentMethodMissing e) {
-        return Problems.response(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> totalTooLarge(TotalTooLarge e) {
-        return Problems.response(HttpStatus.BAD_REQUEST, "invalid-request", e.getMessage());
-    }
-
+    /** Tells the client the price it would be charged. */
     @ExceptionHandler
     ResponseEntity<ProblemDetail> priceMismatch(PriceMismatch e) {
-        ProblemDetail problem = Problems.of(HttpStatus.CONFLICT, "price-mismatch", e.getMessage());
+        ProblemDetail problem = PROBLEMS.problemFor(e);
         problem.setProperty("catalogPrice", e.catalogPrice());
         return Problems.response(problem);
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> currencyMismatch(CurrencyMismatch e) {
-        return Problems.response(HttpStatus.CONFLICT, "currency-mismatch", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> customerMismatch(CustomerMismatch e) {
-        return Problems.response(HttpStatus.FORBIDDEN, "forbidden", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> notFound(OrderNotFound e) {
-        return Problems.response(HttpStatus.NOT_FOUND, "order-not-found", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> notRefundable(OrderNotRefundable e) {
-        return Problems.response(HttpStatus.CONFLICT, "order-not-refundable", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> keyReused(IdempotencyKeyReused e) {
-        return Problems.response(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-key-reused", e.getMessage());
-    }
-
-    @ExceptionHandler
-    ResponseEntity<ProblemDetail> paymentsUnavailable(PaymentsUnavailable e) {
-        return Problems.response(HttpStatus.SERVICE_UNAVAILABLE, "payment-service-unavailable", e.getMessage());
     }
 }
