@@ -2,10 +2,11 @@ package shop.orders.payment;
 
 import java.util.UUID;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpStatusCodeException;
 import org.springframework.web.client.RestClientException;
@@ -15,38 +16,38 @@ import shop.orders.payment.PaymentClient.PaymentTransaction;
 import shop.orders.payment.PaymentClient.RefundRequest;
 
 /**
- * Calls payment-service and says what its answer means. Every failure becomes an outcome or a
- * {@link PaymentsUnavailable} with context; nothing here retries, the caller decides.
+ * Calls payment-service, through a circuit breaker, and says what its answer means. Every
+ * failure becomes an outcome or a {@link PaymentsUnavailable} with context; nothing here
+ * retries: the caller decides (the recovery job, with backoff).
  */
 @Component
 public class Payments {
 
-    /** Reason given to a payment that can no longer be attempted. */
-    public static final String METHOD_UNAVAILABLE = "payment_method_unavailable";
-
     private static final Logger log = LoggerFactory.getLogger(Payments.class);
 
     private final PaymentClient client;
+    private final CircuitBreaker breaker;
 
-    Payments(PaymentClient client) {
+    Payments(PaymentClient client, CircuitBreaker paymentBreaker) {
         this.client = client;
+        this.breaker = paymentBreaker;
     }
 
     /**
-     * Charges an order, keyed by its id. Without a payment method, only a charge that
-     * payment-service already recorded can be found.
+     * Charges an order, keyed by its id. Without a payment method, payment-service can only
+     * finish a charge it has already claimed, and declines one it has never seen.
      */
     public ChargeOutcome charge(UUID orderId, Money amount, @Nullable String paymentMethod) {
+        var request = new ChargeRequest(orderId, amount.amount(), amount.currency(), paymentMethod);
         try {
-            PaymentTransaction charge = client.charge(
-                    new ChargeRequest(orderId, amount.amount(), amount.currency(), paymentMethod));
+            PaymentTransaction charge = breaker.executeSupplier(() -> client.charge(request));
             return charge.success() ? new ChargeOutcome.Charged(charge)
                     : new ChargeOutcome.Declined(reasonOf(charge), charge);
         }
+        catch (CallNotPermittedException open) {
+            return new ChargeOutcome.Unknown("payment-service circuit open");
+        }
         catch (HttpStatusCodeException e) {
-            if (e.getStatusCode().isSameCodeAs(HttpStatus.UNPROCESSABLE_CONTENT)) {
-                return new ChargeOutcome.Declined(METHOD_UNAVAILABLE, null);
-            }
             if (e.getStatusCode().is4xxClientError()) {
                 // A request payment-service refuses is a bug on this side: keep the order pending and say so.
                 log.error("payment-service refused the charge of order {}: {}", orderId, e.getResponseBodyAsString());
@@ -61,9 +62,9 @@ public class Payments {
     /** Refunds an order's whole charge, keyed by its id. */
     public PaymentTransaction refund(UUID orderId) {
         try {
-            return client.refund(new RefundRequest(orderId));
+            return breaker.executeSupplier(() -> client.refund(new RefundRequest(orderId)));
         }
-        catch (RestClientException e) {
+        catch (CallNotPermittedException | RestClientException e) {
             throw new PaymentsUnavailable("refund of order " + orderId, e);
         }
     }

@@ -68,13 +68,11 @@ class FakePaymentService implements AutoCloseable {
             send(exchange, 200, earlier);
             return;
         }
-        if (method == null) {
-            send(exchange, 422, "{\"type\":\"urn:shop:problem:payment-method-required\",\"status\":422}");
-            return;
-        }
-        boolean declined = method.equals("4000000000000002");
-        String transaction = transaction(orderId, "CHARGE", find(AMOUNT, body), !declined,
-                declined ? "card_declined" : null, method.substring(method.length() - 4));
+        // As payment-service does: without a method, an order it has never seen is declined for good.
+        boolean declined = method == null || method.equals("4000000000000002");
+        String reason = method == null ? "payment_method_unavailable" : "card_declined";
+        String transaction = transaction(orderId, "CHARGE", find(AMOUNT, body), !declined, declined ? reason : null,
+                method == null ? "0000" : method.substring(method.length() - 4));
         String recorded = charges.putIfAbsent(orderId, transaction);
         send(exchange, recorded == null ? 201 : 200, recorded == null ? transaction : recorded);
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -33,7 +34,7 @@ import shop.testing.TestDatabase;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.http.serviceclient.payments.read-timeout=500ms", "shop.orders.recovery.interval=200ms",
         "shop.orders.recovery.first-delay=1s", "shop.orders.recovery.max-backoff=1s",
-        "shop.orders.default-payment-method=4242424242424242" })
+        "shop.orders.default-payment-method=4242424242424242", "shop.orders.payments.breaker.open-for=1s" })
 class OrderServiceIntegrationTest {
 
     private static final FakePaymentService payments = startFakePaymentService();
@@ -55,12 +56,16 @@ class OrderServiceIntegrationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    CircuitBreaker paymentBreaker;
+
     RestTestClient http;
 
     @BeforeEach
     void connect() {
         http = RestTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
         payments.mode = FakePaymentService.Mode.NORMAL;
+        paymentBreaker.reset();
     }
 
     @Test
@@ -169,6 +174,35 @@ class OrderServiceIntegrationTest {
         payments.mode = FakePaymentService.Mode.NORMAL;
         awaitStatus("Gregor", id, "PAID");
         get("Gregor", "/orders/" + id).expectBody().jsonPath("$.transaction.cardLast4").isEqualTo("4444");
+    }
+
+    @Test
+    void stopsCallingADeadPaymentServiceAndPaysEveryOrderOnceItIsBack() {
+        payments.mode = FakePaymentService.Mode.UNAVAILABLE;
+        int callsBefore = payments.chargeRequests.get();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            ids.add(idOf(place("Breaker", "{\"item\":\"sticker\"}", null).expectStatus().isAccepted()));
+        }
+        assertThat(paymentBreaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(payments.chargeRequests.get() - callsBefore).as("calls that reached payment-service")
+            .isLessThan(15);
+        payments.mode = FakePaymentService.Mode.NORMAL;
+        ids.forEach(id -> awaitStatus("Breaker", id, "PAID"));
+        assertThat(payments.chargesRecorded()).isGreaterThanOrEqualTo(15);
+    }
+
+    @Test
+    void failsAPendingOrderWhoseCardWasLostWithARestart() {
+        String id = java.util.UUID.randomUUID().toString();
+        jdbc.sql("""
+                insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
+                                    default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at)
+                values (cast(:id as uuid), 'Gregor', 'cap', 1, 2000, 2000, 'USD', 'PENDING', false, 0,
+                        current_timestamp, current_timestamp, current_timestamp)
+                """).param("id", id).update();
+        awaitStatus("Gregor", id, "PAYMENT_FAILED");
+        get("Gregor", "/orders/" + id).expectBody().jsonPath("$.declineReason").isEqualTo("payment_method_unavailable");
     }
 
     @Test

@@ -5,12 +5,18 @@ import java.util.UUID;
 import shop.defaults.Money;
 
 /**
- * A payment processor. Both calls are keyed by the order id, so a processor that supports
- * idempotency keys never moves money twice for one order.
+ * A payment processor. Charges are keyed by the order id, so a processor that supports
+ * idempotency keys never moves money twice for one order, however often it is asked.
  */
 public interface PaymentProcessor {
 
-    ProcessorOutcome charge(UUID orderId, String paymentMethod, Money amount);
+    /**
+     * The processor's token for a payment method (a card number or a token already): what may
+     * be kept to charge it later, where the card number may not.
+     */
+    String tokenize(String paymentMethod);
+
+    ProcessorOutcome charge(UUID orderId, String token, Money amount);
 
     ProcessorOutcome refund(UUID orderId, Money amount);
 }

@@ -10,8 +10,8 @@ import jakarta.validation.constraints.Positive;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Charge an order. The payment method may be left out when retrying an order this service has
- * already charged: the recorded outcome is returned.
+ * Charge an order. The payment method may be left out when retrying: a charge this service has
+ * recorded or claimed is returned or finished; an order it has never seen is declined.
  */
 record ChargeRequest(@NotNull UUID orderId, @NotNull @Positive @Digits(integer = 15, fraction = 2) BigDecimal amount,
         @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD") String currency,

@@ -3,7 +3,6 @@ package shop.payments.transaction;
 import static org.springframework.http.HttpStatus.CONFLICT;
 import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
-import static org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -20,11 +19,10 @@ class PaymentErrorHandler {
     private static final DomainProblems PROBLEMS = new DomainProblems()
         .add(ChargeConflict.class, CONFLICT, "charge-conflict")
         .add(NothingToRefund.class, CONFLICT, "nothing-to-refund")
-        .add(PaymentMethodRequired.class, UNPROCESSABLE_CONTENT, "payment-method-required")
         .add(AdminOnly.class, FORBIDDEN, "forbidden")
         .add(ProcessorUnavailable.class, SERVICE_UNAVAILABLE, "processor-unavailable");
 
-    @ExceptionHandler({ ChargeConflict.class, NothingToRefund.class, PaymentMethodRequired.class, AdminOnly.class })
+    @ExceptionHandler({ ChargeConflict.class, NothingToRefund.class, AdminOnly.class })
     ResponseEntity<ProblemDetail> domainProblem(RuntimeException e) {
         return PROBLEMS.answer(e);
     }

@@ -15,11 +15,16 @@ import shop.payments.processor.PaymentProcessor;
 import shop.payments.processor.ProcessorOutcome;
 
 /**
- * Charges and refunds orders. The order id is the idempotency key: a repeated request returns
- * the transaction recorded the first time, and the database's unique constraint settles races.
+ * Charges and refunds orders, at most once each. The order id is the idempotency key: a charge
+ * is first claimed ({@code PROCESSING}, one row per order by a unique constraint), then the
+ * processor is asked, then its answer recorded. A repeated request returns what was recorded,
+ * or finishes a claim left by a request that failed or a process that died.
  */
 @Service
 class PaymentService {
+
+    /** Why a charge was refused when nobody could say how to pay. */
+    static final String METHOD_UNAVAILABLE = "payment_method_unavailable";
 
     private static final Logger log = LoggerFactory.getLogger(PaymentService.class);
 
@@ -37,24 +42,29 @@ class PaymentService {
     record Result(Transaction transaction, boolean created) {
     }
 
+    /**
+     * Charges an order. Without a payment method only an earlier claim can be finished; an order
+     * this service has never seen is then declined with {@code payment_method_unavailable}, and
+     * that refusal also stops a charge request for it still on its way from being processed.
+     */
     Result charge(UUID orderId, Money amount, @Nullable String paymentMethod) {
         var earlier = transactions.find(orderId, Transaction.Type.CHARGE);
         if (earlier.isPresent()) {
-            return replay(earlier.get(), amount);
+            return new Result(finish(checkSameAmount(earlier.get(), amount)), false);
         }
-        if (paymentMethod == null) {
-            throw new PaymentMethodRequired(orderId);
+        Transaction claim = paymentMethod == null
+                ? transaction(orderId, Transaction.Type.CHARGE, Transaction.Status.DECLINED, amount,
+                        METHOD_UNAVAILABLE, new Card("", ""), null)
+                : transaction(orderId, Transaction.Type.CHARGE, Transaction.Status.PROCESSING, amount, null,
+                        Card.describe(paymentMethod), processor.tokenize(paymentMethod));
+        try {
+            transactions.insert(claim);
         }
-        Card card = Card.describe(paymentMethod);
-        ProcessorOutcome outcome = processor.charge(orderId, paymentMethod, amount);
-        Transaction charge = switch (outcome) {
-            case ProcessorOutcome.Approved() -> transaction(orderId, Transaction.Type.CHARGE,
-                    Transaction.Status.SUCCEEDED, amount, null, card);
-            case ProcessorOutcome.Declined(String reason) -> transaction(orderId, Transaction.Type.CHARGE,
-                    Transaction.Status.DECLINED, amount, reason, card);
-            case ProcessorOutcome.Unavailable(String reason) -> throw new ProcessorUnavailable(reason);
-        };
-        return record(charge, amount);
+        catch (DuplicateKeyException raced) {
+            Transaction winner = transactions.find(orderId, Transaction.Type.CHARGE).orElseThrow();
+            return new Result(finish(checkSameAmount(winner, amount)), false);
+        }
+        return new Result(finish(claim), true);
     }
 
     Result refund(UUID orderId) {
@@ -69,37 +79,50 @@ class PaymentService {
             throw new ProcessorUnavailable(reason);
         }
         Transaction refund = transaction(orderId, Transaction.Type.REFUND, Transaction.Status.SUCCEEDED,
-                charge.amount(), null, new Card(charge.cardBrand(), charge.cardLast4()));
-        return record(refund, charge.amount());
+                charge.amount(), null, new Card(charge.cardBrand(), charge.cardLast4()), null);
+        try {
+            transactions.insert(refund);
+            log.info("REFUND of order {}: {}", orderId, refund.amount());
+            return new Result(refund, true);
+        }
+        catch (DuplicateKeyException raced) {
+            return new Result(transactions.find(orderId, Transaction.Type.REFUND).orElseThrow(), false);
+        }
     }
 
     List<Transaction> list(@Nullable UUID orderId, int page, int size) {
         return transactions.list(orderId, page, size);
     }
 
-    private Result record(Transaction transaction, Money amount) {
-        try {
-            transactions.insert(transaction);
-            log.info("{} {} for order {}: {}", transaction.type(), transaction.status(), transaction.orderId(),
-                    transaction.amount());
-            return new Result(transaction, true);
+    /** Asks the processor about a claimed charge and records its answer; a settled one is returned as it is. */
+    private Transaction finish(Transaction charge) {
+        if (!charge.isProcessing()) {
+            return charge;
         }
-        catch (DuplicateKeyException raced) {
-            // A concurrent request for the same order won; its transaction is the answer.
-            return replay(transactions.find(transaction.orderId(), transaction.type()).orElseThrow(), amount);
+        Transaction settled = switch (processor.charge(charge.orderId(), charge.processorToken(), charge.amount())) {
+            case ProcessorOutcome.Approved() -> charge.settled(Transaction.Status.SUCCEEDED, null);
+            case ProcessorOutcome.Declined(String reason) -> charge.settled(Transaction.Status.DECLINED, reason);
+            case ProcessorOutcome.Unavailable(String reason) -> throw new ProcessorUnavailable(reason);
+        };
+        if (!transactions.settle(settled)) {
+            // A concurrent request recorded the processor's answer first (the same answer: it is keyed by order).
+            return transactions.find(charge.orderId(), Transaction.Type.CHARGE).orElseThrow();
         }
+        log.info("CHARGE {} for order {}: {}", settled.status(), settled.orderId(), settled.amount());
+        return settled;
     }
 
-    private static Result replay(Transaction earlier, Money requested) {
+    private static Transaction checkSameAmount(Transaction earlier, Money requested) {
         if (!earlier.isFor(requested)) {
             throw new ChargeConflict(earlier.orderId(), earlier.amount(), requested);
         }
-        return new Result(earlier, false);
+        return earlier;
     }
 
     private Transaction transaction(UUID orderId, Transaction.Type type, Transaction.Status status, Money amount,
-            @Nullable String declineReason, Card card) {
-        return new Transaction(UUID.randomUUID(), orderId, type, status, amount, declineReason, card.brand(),
-                card.last4(), clock.instant());
+            @Nullable String declineReason, Card card, @Nullable String processorToken) {
+        return new Transaction(UUID.randomUUID(), orderId, type, status, amount, declineReason,
+                card.brand().isEmpty() ? null : card.brand(), card.last4().isEmpty() ? null : card.last4(),
+                processorToken, clock.instant());
     }
 }

@@ -26,9 +26,9 @@ class Transactions {
     void insert(Transaction t) {
         jdbc.sql("""
                 insert into transactions (id, order_id, type, status, amount_minor, currency, decline_reason,
-                                          card_brand, card_last4, created_at)
+                                          card_brand, card_last4, processor_token, created_at)
                 values (:id, :orderId, :type, :status, :amountMinor, :currency, :declineReason,
-                        :cardBrand, :cardLast4, :createdAt)
+                        :cardBrand, :cardLast4, :processorToken, :createdAt)
                 """)
             .param("id", t.id())
             .param("orderId", t.orderId())
@@ -39,8 +39,21 @@ class Transactions {
             .param("declineReason", t.declineReason())
             .param("cardBrand", t.cardBrand())
             .param("cardLast4", t.cardLast4())
+            .param("processorToken", t.processorToken())
             .param("createdAt", Timestamp.from(t.createdAt()))
             .update();
+    }
+
+    /** Records the outcome of a claimed charge, unless another request recorded one first. */
+    boolean settle(Transaction settled) {
+        return jdbc.sql("""
+                update transactions set status = :status, decline_reason = :declineReason
+                where id = :id and status = 'PROCESSING'
+                """)
+            .param("status", settled.status().name())
+            .param("declineReason", settled.declineReason())
+            .param("id", settled.id())
+            .update() == 1;
     }
 
     Optional<Transaction> find(UUID orderId, Transaction.Type type) {
@@ -71,6 +84,7 @@ class Transactions {
         return new Transaction(rs.getObject("id", UUID.class), rs.getObject("order_id", UUID.class),
                 Transaction.Type.valueOf(rs.getString("type")), Transaction.Status.valueOf(rs.getString("status")),
                 new Money(rs.getLong("amount_minor"), rs.getString("currency")), rs.getString("decline_reason"),
-                rs.getString("card_brand"), rs.getString("card_last4"), rs.getTimestamp("created_at").toInstant());
+                rs.getString("card_brand"), rs.getString("card_last4"), rs.getString("processor_token"),
+                rs.getTimestamp("created_at").toInstant());
     }
 }

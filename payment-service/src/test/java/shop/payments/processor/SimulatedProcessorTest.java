@@ -18,24 +18,33 @@ class SimulatedProcessorTest {
     @CsvSource({ "4000000000000002, card_declined", "4000000000009995, insufficient_funds",
             "4242424242424241, incorrect_number" })
     void declinesTestCardsWithTheirReason(String card, String reason) {
-        assertThat(processor.charge(UUID.randomUUID(), card, amount)).isEqualTo(new ProcessorOutcome.Declined(reason));
+        assertThat(charge(UUID.randomUUID(), card)).isEqualTo(new ProcessorOutcome.Declined(reason));
     }
 
     @ParameterizedTest
     @CsvSource({ "4242424242424242", "5555555555554444", "tok_visa" })
     void approvesGoodCardsAndTokens(String method) {
-        assertThat(processor.charge(UUID.randomUUID(), method, amount)).isEqualTo(new ProcessorOutcome.Approved());
+        assertThat(charge(UUID.randomUUID(), method)).isEqualTo(new ProcessorOutcome.Approved());
     }
 
     @Test
     void failsTransientlyOnceThenApprovesTheSameOrder() {
         UUID order = UUID.randomUUID();
-        assertThat(processor.charge(order, SimulatedProcessor.TRANSIENT_ERROR, amount))
+        assertThat(charge(order, SimulatedProcessor.TRANSIENT_ERROR)).isInstanceOf(ProcessorOutcome.Unavailable.class);
+        assertThat(charge(order, SimulatedProcessor.TRANSIENT_ERROR)).isEqualTo(new ProcessorOutcome.Approved());
+        assertThat(charge(UUID.randomUUID(), SimulatedProcessor.TRANSIENT_ERROR))
             .isInstanceOf(ProcessorOutcome.Unavailable.class);
-        assertThat(processor.charge(order, SimulatedProcessor.TRANSIENT_ERROR, amount))
-            .isEqualTo(new ProcessorOutcome.Approved());
-        assertThat(processor.charge(UUID.randomUUID(), SimulatedProcessor.TRANSIENT_ERROR, amount))
-            .isInstanceOf(ProcessorOutcome.Unavailable.class);
+    }
+
+    @Test
+    void tokenizesWithoutKeepingTheNumber() {
+        assertThat(processor.tokenize("4000000000000002")).isEqualTo("tok_sim_card_declined");
+        assertThat(processor.tokenize("4242424242424242")).doesNotContain("4242");
+        assertThat(processor.tokenize("tok_visa")).isEqualTo("tok_visa");
+    }
+
+    private ProcessorOutcome charge(UUID order, String paymentMethod) {
+        return processor.charge(order, processor.tokenize(paymentMethod), amount);
     }
 
     @Test

@@ -110,21 +110,39 @@ class PaymentServiceIntegrationTest {
     }
 
     @Test
-    void answers503AndRecordsNothingWhenTheProcessorFailsForNow() {
+    void answers503WhenTheProcessorFailsForNowAndFinishesTheChargeOnRetry() {
         UUID order = UUID.randomUUID();
         charge(order, "10.00", "4000000000000119").expectStatus().isEqualTo(503)
             .expectHeader().exists("Retry-After")
             .expectBody().jsonPath("$.type").isEqualTo("urn:shop:problem:processor-unavailable");
-        assertThat(jdbc.sql("select count(*) from transactions where order_id = :id").param("id", order)
-            .query(Long.class).single()).isZero();
-        charge(order, "10.00", "4000000000000119").expectStatus().isCreated()
-            .expectBody().jsonPath("$.success").isEqualTo(true);
+        assertThat(jdbc.sql("select status from transactions where order_id = :id").param("id", order)
+            .query(String.class).single()).as("claimed, not yet charged").isEqualTo("PROCESSING");
+        charge(order, "10.00", null).expectStatus().isOk()
+            .expectBody().jsonPath("$.success").isEqualTo(true).jsonPath("$.cardLast4").isEqualTo("0119");
     }
 
     @Test
-    void needsAPaymentMethodForAnOrderItHasNeverSeen() {
-        charge(UUID.randomUUID(), "10.00", null).expectStatus().isEqualTo(422)
-            .expectBody().jsonPath("$.type").isEqualTo("urn:shop:problem:payment-method-required");
+    void declinesAnOrderItHasNeverSeenWhenNoPaymentMethodCameAndKeepsThatAnswer() {
+        UUID order = UUID.randomUUID();
+        charge(order, "10.00", null).expectStatus().isCreated()
+            .expectBody()
+            .jsonPath("$.success").isEqualTo(false)
+            .jsonPath("$.declineReason").isEqualTo("payment_method_unavailable");
+        charge(order, "10.00", "4242424242424242").expectStatus().isOk()
+            .expectBody().jsonPath("$.success").isEqualTo(false);
+    }
+
+    @Test
+    void finishesAChargeThatWasClaimedButNeverSettled() {
+        UUID order = UUID.randomUUID();
+        jdbc.sql("""
+                insert into transactions (id, order_id, type, status, amount_minor, currency, card_brand, card_last4,
+                                          processor_token, created_at)
+                values (:id, :order, 'CHARGE', 'PROCESSING', 700, 'USD', 'visa', '4242', 'tok_sim_approve',
+                        current_timestamp)
+                """).param("id", UUID.randomUUID()).param("order", order).update();
+        charge(order, "7.00", null).expectStatus().isOk()
+            .expectBody().jsonPath("$.success").isEqualTo(true).jsonPath("$.status").isEqualTo("SUCCEEDED");
     }
 
     @Test

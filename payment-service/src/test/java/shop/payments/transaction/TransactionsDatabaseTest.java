@@ -57,6 +57,18 @@ class TransactionsDatabaseTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void settlesAClaimedChargeOnce(Database db) {
+        Transaction claim = new Transaction(UUID.randomUUID(), UUID.randomUUID(), Transaction.Type.CHARGE,
+                Transaction.Status.PROCESSING, new Money(500, "USD"), null, "visa", "4242", "tok_sim_approve", now);
+        db.transactions().insert(claim);
+        assertThat(db.transactions().settle(claim.settled(Transaction.Status.SUCCEEDED, null))).isTrue();
+        assertThat(db.transactions().settle(claim.settled(Transaction.Status.DECLINED, "card_declined"))).isFalse();
+        assertThat(db.transactions().find(claim.orderId(), Transaction.Type.CHARGE)).get()
+            .extracting(Transaction::status).isEqualTo(Transaction.Status.SUCCEEDED);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void listsNewestFirstAndByOrder(Database db) {
         UUID order = UUID.randomUUID();
         Transaction charge = transaction(order, Transaction.Type.CHARGE, now.plusSeconds(3600));
@@ -70,6 +82,6 @@ class TransactionsDatabaseTest {
 
     private static Transaction transaction(UUID order, Transaction.Type type, Instant at) {
         return new Transaction(UUID.randomUUID(), order, type, Transaction.Status.SUCCEEDED, new Money(1999, "USD"),
-                null, "visa", "4242", at);
+                null, "visa", "4242", "tok_sim_approve", at);
     }
 }
