@@ -48,4 +48,11 @@ class IdempotencyKeys {
             .param("createdAt", Timestamp.from(now))
             .update();
     }
+
+    /** Deletes the keys created before {@code cutoff}; returns how many. */
+    int deleteCreatedBefore(Instant cutoff) {
+        return jdbc.sql("delete from idempotency_keys where created_at < :cutoff")
+            .param("cutoff", Timestamp.from(cutoff))
+            .update();
+    }
 }

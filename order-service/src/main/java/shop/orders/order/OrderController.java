@@ -29,7 +29,8 @@ import shop.defaults.Caller;
  * input or unknown item, 403 another customer's name, 409 price or currency not the catalog's,
  * 422 idempotency key reused for another request.
  * <li>{@code GET /orders}: the caller's orders, newest first; {@code status} (default {@code PAID},
- * or {@code any}), {@code page}, {@code size}, and for admins {@code customer}.
+ * or {@code any}), {@code page}, {@code size}, and for admins {@code customer}, or {@code stuck=true}:
+ * the orders pending for too long, oldest first (403 for customers).
  * <li>{@code GET /orders/{id}}: 404 unless it is the caller's.
  * <li>{@code POST /orders/{id}/refund}: 409 unless the order is {@code PAID}.
  * </ul>
@@ -64,7 +65,11 @@ class OrderController {
                     message = "must be one of PENDING, PAID, PAYMENT_FAILED, REFUNDED, any") String status,
             @RequestParam @Nullable @Size(max = 100) String customer,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
-            @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
+            @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
+            @RequestParam(defaultValue = "false") boolean stuck) {
+        if (stuck) {
+            return orderService.stuck(caller, page, size).stream().map(OrderView::of).toList();
+        }
         OrderStatus only = "any".equals(status) ? null : OrderStatus.valueOf(status);
         return orderService.list(caller, customer, only, page, size).stream().map(OrderView::of).toList();
     }

@@ -24,6 +24,7 @@ class OrderErrorHandler {
         .add(PaymentMethodMissing.class, BAD_REQUEST, "invalid-request")
         .add(TotalTooLarge.class, BAD_REQUEST, "invalid-request")
         .add(CustomerMismatch.class, FORBIDDEN, "forbidden")
+        .add(AdminOnly.class, FORBIDDEN, "forbidden")
         .add(OrderNotFound.class, NOT_FOUND, "order-not-found")
         .add(CurrencyMismatch.class, CONFLICT, "currency-mismatch")
         .add(OrderNotRefundable.class, CONFLICT, "order-not-refundable")
@@ -32,7 +33,7 @@ class OrderErrorHandler {
         .add(PriceMismatch.class, CONFLICT, "price-mismatch");
 
     @ExceptionHandler({ UnknownItem.class, PaymentMethodMissing.class, TotalTooLarge.class, CustomerMismatch.class,
-            OrderNotFound.class, CurrencyMismatch.class, OrderNotRefundable.class, IdempotencyKeyReused.class,
+            AdminOnly.class, OrderNotFound.class, CurrencyMismatch.class, OrderNotRefundable.class, IdempotencyKeyReused.class,
             PaymentsUnavailable.class })
     ResponseEntity<ProblemDetail> domainProblem(RuntimeException e) {
         return PROBLEMS.answer(e);

@@ -98,6 +98,14 @@ class OrderService {
         return orders.list(onlyFor, status, page, size);
     }
 
+    /** Orders pending for longer than they should be: admins only. */
+    List<Order> stuck(Caller caller, int page, int size) {
+        if (!caller.isAdmin()) {
+            throw new AdminOnly();
+        }
+        return orders.pendingSince(clock.instant().minus(properties.recovery().stuckAfter()), page, size);
+    }
+
     Order refund(Caller caller, String id) {
         Order order = find(caller, id);
         if (order.status() != OrderStatus.PAID) {

@@ -94,6 +94,36 @@ class Orders {
         return query.query(Orders::map).list();
     }
 
+    /** Pending orders placed before {@code cutoff}, oldest first: the stuck ones, for an operator. */
+    List<Order> pendingSince(Instant cutoff, int page, int size) {
+        return jdbc.sql("""
+                select * from orders where status = 'PENDING' and created_at < :cutoff
+                order by created_at, id limit :size offset :offset
+                """)
+            .param("cutoff", Timestamp.from(cutoff))
+            .param("size", size)
+            .param("offset", (long) page * size)
+            .query(Orders::map)
+            .list();
+    }
+
+    /** How many orders are pending, how many of them since before {@code cutoff}, and since when the oldest. */
+    record PendingCounts(long pending, long stuck, @Nullable Instant oldest) {
+    }
+
+    PendingCounts pendingCounts(Instant cutoff) {
+        return jdbc.sql("""
+                select count(*) as pending,
+                       sum(case when created_at < :cutoff then 1 else 0 end) as stuck,
+                       min(created_at) as oldest
+                from orders where status = 'PENDING'
+                """)
+            .param("cutoff", Timestamp.from(cutoff))
+            .query((rs, row) -> new PendingCounts(rs.getLong("pending"), rs.getLong("stuck"),
+                    rs.getTimestamp("oldest") == null ? null : rs.getTimestamp("oldest").toInstant()))
+            .single();
+    }
+
     /**
      * Claims pending orders whose next attempt is due, and pushes that attempt back by
      * {@code backoff}. {@code SKIP LOCKED} lets several replicas claim at once without taking

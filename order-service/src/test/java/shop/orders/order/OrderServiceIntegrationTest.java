@@ -206,6 +206,30 @@ class OrderServiceIntegrationTest {
     }
 
     @Test
+    void showsOrdersPendingTooLongToAdminsAndInMetrics() {
+        String id = java.util.UUID.randomUUID().toString();
+        jdbc.sql("""
+                insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
+                                    default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at)
+                values (cast(:id as uuid), 'Gregor', 'cap', 1, 2000, 2000, 'USD', 'PENDING', true, 7,
+                        :later, :longAgo, :longAgo)
+                """).param("id", id)
+            .param("later", java.sql.Timestamp.from(java.time.Instant.now().plus(Duration.ofDays(1))))
+            .param("longAgo", java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofHours(1))))
+            .update();
+        http.get().uri("/orders?stuck=true").header("X-Shop-Customer", "admin").header("X-Shop-Role", "ADMIN")
+            .exchange().expectStatus().isOk()
+            .expectBody().jsonPath("$[?(@.id == '%s')].status".formatted(id)).isEqualTo(List.of("PENDING"));
+        get("Gregor", "/orders?stuck=true").expectStatus().isForbidden();
+        String metrics = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+            .returnResult(String.class).getResponseBody();
+        assertThat(metrics).containsPattern("shop_orders_pending_stuck [1-9]")
+            .containsPattern("shop_orders_pending_oldest_age_seconds [0-9]{4}")
+            .contains("resilience4j_circuitbreaker_state");
+        jdbc.sql("delete from orders where id = cast(:id as uuid)").param("id", id).update();
+    }
+
+    @Test
     void refundsAPaidOrderOnceAndNothingElse() {
         String paid = idOf(place("Gregor", "{\"item\":\"cap\"}", null).expectStatus().isCreated());
         post("Gregor", "/orders/" + paid + "/refund").expectStatus().isOk()

@@ -149,6 +149,20 @@ class OrdersDatabaseTest {
             .containsIgnoringCase("orders_due_for_retry");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void forgetsIdempotencyKeysPastTheirRetention(Database db) {
+        IdempotencyKeys keys = new IdempotencyKeys(db.jdbc());
+        String caller = uniqueCustomer();
+        Order order = Order.place(caller, CAP, 1, true, now);
+        db.orders().insert(order, now);
+        keys.insert(caller, "old", new IdempotencyKeys.Entry("f".repeat(64), order.id()), now.minus(Duration.ofDays(2)));
+        keys.insert(caller, "new", new IdempotencyKeys.Entry("f".repeat(64), order.id()), now);
+        assertThat(keys.deleteCreatedBefore(now.minus(Duration.ofDays(1)))).isGreaterThanOrEqualTo(1);
+        assertThat(keys.find(caller, "old")).isEmpty();
+        assertThat(keys.find(caller, "new")).isPresent();
+    }
+
     private static String plan(Database db, String query) {
         return String.join("\n", db.jdbc().sql("explain " + query).query(String.class).list());
     }
