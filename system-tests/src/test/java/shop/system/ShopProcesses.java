@@ -18,85 +18,103 @@ import java.util.Map;
 import shop.testing.TestDatabase;
 
 /**
- * The three services as real processes, started from their built jars with the local profile:
- * on PostgreSQL when a server answers (one database each), else on H2 files in a data folder.
+ * The three services as real processes, started from their built jars with the local profile,
+ * each on its own fresh database: PostgreSQL when a server answers (required with CI=true),
+ * else an H2 file. Each can be stopped, killed and restarted on its own.
  */
 final class ShopProcesses implements AutoCloseable {
 
     static final Path ROOT = Path.of(System.getProperty("shop.root", "..")).toAbsolutePath().normalize();
-    private static final List<String> SERVICES = List.of("payment-service", "order-service", "api-gateway");
+    static final List<String> SERVICES = List.of("payment-service", "order-service", "api-gateway");
 
     private final Path dataDir;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, TestDatabase> databases = new LinkedHashMap<>();
-    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
+    private final Map<String, List<String>> extraArgs = new LinkedHashMap<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     ShopProcesses(String name) throws IOException {
         dataDir = Files.createTempDirectory("shop-system-" + name);
         for (String service : SERVICES) {
             ports.put(service, freePort());
+            extraEnv.put(service, new LinkedHashMap<>());
+            extraArgs.put(service, new ArrayList<>());
         }
-        if (TestDatabase.postgresReachable() || "true".equalsIgnoreCase(System.getenv("CI"))) {
-            databases.put("order-service", TestDatabase.postgres("system_orders"));
-            databases.put("payment-service", TestDatabase.postgres("system_payments"));
-        }
+        databases.put("order-service", TestDatabase.create("system_orders"));
+        databases.put("payment-service", TestDatabase.create("system_payments"));
     }
 
     String gatewayUrl() {
         return "http://127.0.0.1:" + ports.get("api-gateway");
     }
 
+    int port(String service) {
+        return ports.get(service);
+    }
+
+    TestDatabase database(String service) {
+        return databases.get(service);
+    }
+
     String databaseKind() {
-        return databases.isEmpty() ? "H2" : "PostgreSQL";
+        return databases.get("order-service").kind().name();
+    }
+
+    /** Sets an environment variable for a service's next start (e.g. to reach another through a proxy). */
+    ShopProcesses withEnv(String service, String name, String value) {
+        extraEnv.get(service).put(name, value);
+        return this;
+    }
+
+    /** Adds a command-line argument (a Spring property) to a service's next start. */
+    ShopProcesses withArg(String service, String arg) {
+        extraArgs.get(service).add(arg);
+        return this;
     }
 
     /** Starts all three and waits until each reports ready. */
     ShopProcesses start() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
         for (String service : SERVICES) {
-            ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar(service).toString(),
-                    "--spring.profiles.active=local")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(service + ".log").toFile()));
-            Map<String, String> env = builder.environment();
-            env.put("SHOP_DATA_DIR", dataDir.toString());
-            env.put("PAYMENT_SERVICE_PORT", String.valueOf(ports.get("payment-service")));
-            env.put("ORDER_SERVICE_PORT", String.valueOf(ports.get("order-service")));
-            env.put("API_GATEWAY_PORT", String.valueOf(ports.get("api-gateway")));
-            env.put("PAYMENT_SERVICE_URL", "http://127.0.0.1:" + ports.get("payment-service"));
-            env.put("ORDER_SERVICE_URL", "http://127.0.0.1:" + ports.get("order-service"));
-            TestDatabase database = databases.get(service);
-            if (database != null) {
-                env.put("SPRING_DATASOURCE_URL", database.url());
-                env.put("SPRING_DATASOURCE_USERNAME", database.username());
-                env.put("SPRING_DATASOURCE_PASSWORD", database.password());
-            }
-            processes.add(builder.start());
+            launch(service);
         }
-        Instant deadline = Instant.now().plusSeconds(90);
         for (String service : SERVICES) {
-            while (!ready(ports.get(service))) {
-                if (Instant.now().isAfter(deadline) || processes.stream().anyMatch(p -> !p.isAlive())) {
-                    throw new IllegalStateException(service + " did not become ready; its log:\n" + log(service));
-                }
-                Thread.sleep(200);
-            }
+            awaitReady(service);
         }
         return this;
     }
 
-    /** Stops all three as an operator would (SIGTERM), then waits for them to exit. */
-    void stop() throws InterruptedException {
-        for (Process process : processes.reversed()) {
-            process.destroy();
+    /** Starts one service (again) and waits until it is ready. */
+    void restart(String service) throws Exception {
+        launch(service);
+        awaitReady(service);
+    }
+
+    /** {@code kill -9}: no shutdown hook, no graceful anything. */
+    void kill(String service) throws InterruptedException {
+        Process process = processes.remove(service);
+        if (process != null) {
+            process.destroyForcibly().waitFor();
         }
-        for (Process process : processes) {
-            if (!process.waitFor(Duration.ofSeconds(30))) {
+    }
+
+    /** SIGTERM, as Kubernetes or an operator stops a service, and waits for it to exit. */
+    void terminate(String service) throws InterruptedException {
+        Process process = processes.remove(service);
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(Duration.ofSeconds(40))) {
                 process.destroyForcibly().waitFor();
             }
         }
-        processes.clear();
+    }
+
+    /** Stops all three as an operator would (SIGTERM), then waits for them to exit. */
+    void stop() throws InterruptedException {
+        for (String service : SERVICES.reversed()) {
+            terminate(service);
+        }
     }
 
     String log(String service) {
@@ -105,6 +123,42 @@ final class ShopProcesses implements AutoCloseable {
         }
         catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private void launch(String service) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar(service).toString(),
+                "--spring.profiles.active=local"));
+        command.addAll(extraArgs.get(service));
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(service + ".log").toFile()));
+        Map<String, String> env = builder.environment();
+        env.put("SHOP_DATA_DIR", dataDir.toString());
+        env.put("PAYMENT_SERVICE_PORT", String.valueOf(ports.get("payment-service")));
+        env.put("ORDER_SERVICE_PORT", String.valueOf(ports.get("order-service")));
+        env.put("API_GATEWAY_PORT", String.valueOf(ports.get("api-gateway")));
+        env.put("PAYMENT_SERVICE_URL", "http://127.0.0.1:" + ports.get("payment-service"));
+        env.put("ORDER_SERVICE_URL", "http://127.0.0.1:" + ports.get("order-service"));
+        TestDatabase database = databases.get(service);
+        if (database != null) {
+            env.put("SPRING_DATASOURCE_URL", database.url());
+            env.put("SPRING_DATASOURCE_USERNAME", database.username());
+            env.put("SPRING_DATASOURCE_PASSWORD", database.password());
+        }
+        env.putAll(extraEnv.get(service));
+        processes.put(service, builder.start());
+    }
+
+    private void awaitReady(String service) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (!ready(ports.get(service))) {
+            Process process = processes.get(service);
+            if (Instant.now().isAfter(deadline) || process == null || !process.isAlive()) {
+                throw new IllegalStateException(service + " did not become ready; its log:\n" + log(service));
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -2,6 +2,7 @@ package shop.orders.order;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +43,20 @@ class PaymentRecovery {
     void redrivePendingOrders() {
         List<Order> due = transaction.execute(
                 status -> orders.claimDue(clock.instant(), settings.batchSize(), settings.backoff()));
-        for (Order order : due) {
-            try {
-                orderService.retryPayment(order);
+        // The claimed orders are independent: retry them side by side, each on a virtual thread.
+        try (var retries = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Order order : due) {
+                retries.submit(() -> retry(order));
             }
-            catch (RuntimeException e) {
-                log.warn("Retrying the payment of order {} failed; it stays pending", order.id(), e);
-            }
+        }
+    }
+
+    private void retry(Order order) {
+        try {
+            orderService.retryPayment(order);
+        }
+        catch (RuntimeException e) {
+            log.warn("Retrying the payment of order {} failed; it stays pending", order.id(), e);
         }
     }
 }

@@ -91,7 +91,7 @@ class FakePaymentService implements AutoCloseable {
     private boolean respondsNormally(HttpExchange exchange) throws IOException {
         switch (mode) {
             case UNAVAILABLE -> {
-                send(exchange, 503, "{\"type\":\"urn:shop:problem:processor-unavailable\",\"status\":503}");
+                send(exchange, 503, "{\"type\":\"urn:shop:problem:service-unavailable\",\"status\":503}");
                 return false;
             }
             case SLOW -> {
