@@ -95,6 +95,45 @@ class FaultInjectionSystemTest {
         }
     }
 
+    @Test
+    void finishesInFlightRequestsWhenStoppedGracefully() throws Exception {
+        ShopProcesses shop = new ShopProcesses("graceful");
+        try (FaultyProxy proxy = new FaultyProxy(shop.port("payment-service"))) {
+            shop.withEnv("order-service", "PAYMENT_SERVICE_URL", "http://127.0.0.1:" + proxy.port()).start();
+            Gateway gateway = new Gateway(shop.gatewayUrl());
+            // Each chunk each way waits: the order takes about a second, within the payment deadline.
+            proxy.delay(Duration.ofMillis(400));
+            var inFlight = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"cap\"}"));
+            sleep(300);
+            ProcessHandle orderService = shop.handle("order-service");
+            var stopping = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    shop.terminate("order-service");
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Instant deadline = Instant.now().plusSeconds(2);
+            boolean readinessDown = false;
+            while (!readinessDown && Instant.now().isBefore(deadline)) {
+                readinessDown = !shop.ready("order-service");
+                sleep(50);
+            }
+            Gateway.Response answer = inFlight.get(30, TimeUnit.SECONDS);
+            stopping.get(60, TimeUnit.SECONDS);
+
+            assertThat(readinessDown).as("readiness turns down while the request is still in flight").isTrue();
+            assertThat(answer.status()).as("the in-flight request finishes with its answer").isIn(201, 202);
+            assertThat(answer.json().get("id").asString()).isNotBlank();
+            assertThat(orderService.isAlive()).as("then the process exits").isFalse();
+        }
+        finally {
+            shop.stop();
+        }
+    }
+
     /** A client: places orders, each with its own key, retrying that key until it gets an answer. */
     private void placeOrdersUntil(Instant end, Gateway gateway, Random random) {
         while (Instant.now().isBefore(end)) {
@@ -143,11 +182,15 @@ class FaultInjectionSystemTest {
         return null;
     }
 
+    /** Every kind of fault once, in a random order, then random ones until the end. */
     private void injectFaultsUntil(Instant end, ShopProcesses shop, FaultyProxy proxy, Random random)
             throws Exception {
-        while (Instant.now().isBefore(end)) {
-            sleep(1000 + random.nextInt(3000));
-            switch (random.nextInt(6)) {
+        List<Integer> untried = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5));
+        java.util.Collections.shuffle(untried, random);
+        while (Instant.now().isBefore(end) || !untried.isEmpty()) {
+            sleep(1000 + random.nextInt(2000));
+            int fault = untried.isEmpty() ? random.nextInt(6) : untried.removeFirst();
+            switch (fault) {
                 case 0 -> crash(shop, "order-service", random);
                 case 1 -> crash(shop, "payment-service", random);
                 case 2 -> {

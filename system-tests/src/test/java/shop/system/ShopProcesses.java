@@ -162,6 +162,15 @@ final class ShopProcesses implements AutoCloseable {
         }
     }
 
+    /** Whether the service answers its readiness probe with 200. */
+    boolean ready(String service) {
+        return ready(ports.get(service));
+    }
+
+    ProcessHandle handle(String service) {
+        return processes.get(service).toHandle();
+    }
+
     private boolean ready(int port) {
         try {
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
