@@ -33,6 +33,7 @@ final class ShopProcesses implements AutoCloseable {
     private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
     private final Map<String, List<String>> extraArgs = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, String> profiles = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     ShopProcesses(String name) throws IOException {
@@ -71,6 +72,12 @@ final class ShopProcesses implements AutoCloseable {
     /** Adds a command-line argument (a Spring property) to a service's next start. */
     ShopProcesses withArg(String service, String arg) {
         extraArgs.get(service).add(arg);
+        return this;
+    }
+
+    /** Runs a service with other profiles than {@code local} (none: the production defaults). */
+    ShopProcesses withProfiles(String service, String profiles) {
+        this.profiles.put(service, profiles);
         return this;
     }
 
@@ -129,7 +136,7 @@ final class ShopProcesses implements AutoCloseable {
     private void launch(String service) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-jar", jar(service).toString(),
-                "--spring.profiles.active=local"));
+                "--spring.profiles.active=" + profiles.getOrDefault(service, "local")));
         command.addAll(extraArgs.get(service));
         ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)

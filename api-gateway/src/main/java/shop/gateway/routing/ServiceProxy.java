@@ -6,6 +6,8 @@ import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
@@ -28,9 +30,12 @@ class ServiceProxy {
     private static final List<String> RESPONSE_HEADERS = List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.LOCATION,
             HttpHeaders.RETRY_AFTER, HttpHeaders.ALLOW, "Idempotent-Replayed");
 
+    private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
+
     private final RestClient http;
 
-    ServiceProxy(Downstreams downstreams) {
+    /** The builder is Spring Boot's: it brings HTTP client metrics and trace propagation. */
+    ServiceProxy(Downstreams downstreams, RestClient.Builder builder) {
         // One pooled keep-alive client for every hop; HTTP/1.1, as the services speak no HTTP/2.
         HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -38,7 +43,7 @@ class ServiceProxy {
             .build();
         var requestFactory = new JdkClientHttpRequestFactory(client);
         requestFactory.setReadTimeout(downstreams.readTimeout());
-        this.http = RestClient.builder().requestFactory(requestFactory).build();
+        this.http = builder.requestFactory(requestFactory).build();
     }
 
     ResponseEntity<byte[]> forward(String service, URI base, HttpServletRequest request, @Nullable Caller caller,
@@ -59,6 +64,7 @@ class ServiceProxy {
             if (body != null) {
                 call = call.body(body);
             }
+            log.debug("{} {} -> {}", request.getMethod(), request.getRequestURI(), service);
             return call.exchange((outbound, response) -> {
                 HttpHeaders headers = new HttpHeaders();
                 RESPONSE_HEADERS.forEach(name -> copy(response.getHeaders().getFirst(name), name, headers));

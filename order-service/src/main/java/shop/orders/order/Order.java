@@ -15,18 +15,19 @@ import shop.orders.payment.PaymentClient.PaymentTransaction;
 record Order(UUID id, String customer, String item, int quantity, Money unitPrice, Money amount, OrderStatus status,
         boolean defaultPaymentMethod, @Nullable UUID chargeId, @Nullable String declineReason,
         @Nullable String cardBrand, @Nullable String cardLast4, @Nullable UUID refundId, Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt, @Nullable String traceParent) {
 
-    static Order place(String customer, Product product, int quantity, boolean defaultPaymentMethod, Instant now) {
+    static Order place(String customer, Product product, int quantity, boolean defaultPaymentMethod, Instant now,
+            @Nullable String traceParent) {
         return new Order(UUID.randomUUID(), customer, product.item(), quantity, product.price(),
                 product.price().times(quantity), OrderStatus.PENDING, defaultPaymentMethod, null, null, null, null,
-                null, now, now);
+                null, now, now, traceParent);
     }
 
     Order paid(PaymentTransaction charge, Instant now) {
         requireStatus(OrderStatus.PENDING);
         return new Order(id, customer, item, quantity, unitPrice, amount, OrderStatus.PAID, defaultPaymentMethod,
-                charge.id(), null, charge.cardBrand(), charge.cardLast4(), null, createdAt, now);
+                charge.id(), null, charge.cardBrand(), charge.cardLast4(), null, createdAt, now, traceParent);
     }
 
     Order paymentFailed(String reason, @Nullable PaymentTransaction attempt, Instant now) {
@@ -34,7 +35,7 @@ record Order(UUID id, String customer, String item, int quantity, Money unitPric
         return new Order(id, customer, item, quantity, unitPrice, amount, OrderStatus.PAYMENT_FAILED,
                 defaultPaymentMethod, attempt != null ? attempt.id() : null, reason,
                 attempt != null ? attempt.cardBrand() : null, attempt != null ? attempt.cardLast4() : null, null,
-                createdAt, now);
+                createdAt, now, traceParent);
     }
 
     Order refunded(PaymentTransaction refund, Instant now) {
@@ -42,7 +43,7 @@ record Order(UUID id, String customer, String item, int quantity, Money unitPric
             throw new OrderNotRefundable(id, status);
         }
         return new Order(id, customer, item, quantity, unitPrice, amount, OrderStatus.REFUNDED, defaultPaymentMethod,
-                chargeId, declineReason, cardBrand, cardLast4, refund.id(), createdAt, now);
+                chargeId, declineReason, cardBrand, cardLast4, refund.id(), createdAt, now, traceParent);
     }
 
     boolean isPending() {

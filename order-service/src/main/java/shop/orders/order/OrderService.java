@@ -39,11 +39,13 @@ class OrderService {
     private final PendingPaymentMethods pendingMethods;
     private final OrderProperties properties;
     private final TransactionTemplate transaction;
+    private final OrderMetrics metrics;
+    private final TraceContexts traces;
     private final Clock clock;
 
     OrderService(Orders orders, IdempotencyKeys idempotencyKeys, Catalog catalog, Payments payments,
             PendingPaymentMethods pendingMethods, OrderProperties properties, TransactionTemplate transaction,
-            Clock clock) {
+            OrderMetrics metrics, TraceContexts traces, Clock clock) {
         this.orders = orders;
         this.idempotencyKeys = idempotencyKeys;
         this.catalog = catalog;
@@ -51,6 +53,8 @@ class OrderService {
         this.pendingMethods = pendingMethods;
         this.properties = properties;
         this.transaction = transaction;
+        this.metrics = metrics;
+        this.traces = traces;
         this.clock = clock;
     }
 
@@ -82,7 +86,9 @@ class OrderService {
             return replay(idempotencyKeys.find(caller.customer(), idempotencyKey).orElseThrow(), fingerprint,
                     idempotencyKey);
         }
-        return new Placement(pay(order, paymentMethod), false);
+        Order placed = pay(order, paymentMethod);
+        metrics.placed(placed);
+        return new Placement(placed, false);
     }
 
     Order find(Caller caller, String id) {
@@ -118,14 +124,16 @@ class OrderService {
             throw new OrderNotRefundable(order.id(), OrderStatus.REFUNDED);
         }
         log.info("Order {} refunded: {}", order.id(), order.amount());
+        metrics.refunded();
         return refunded;
     }
 
-    /** Tries again to pay for an order the recovery job claimed. */
+    /** Tries again to pay for an order the recovery job claimed, in the trace that placed it. */
     void retryPayment(Order order) {
         String paymentMethod = order.defaultPaymentMethod() ? properties.defaultPaymentMethod()
                 : pendingMethods.get(order.id());
-        pay(order, paymentMethod);
+        Order after = traces.inTrace(order.traceParent(), "order payment retry", () -> pay(order, paymentMethod));
+        metrics.retried(after);
     }
 
     private Order pay(Order order, @Nullable String paymentMethod) {
@@ -174,7 +182,8 @@ class OrderService {
     private Order newOrder(String customer, Product product, PlaceOrderRequest request, String paymentMethod) {
         try {
             boolean usesDefault = request.paymentMethod() == null;
-            return Order.place(customer, product, request.quantityOrOne(), usesDefault, clock.instant());
+            return Order.place(customer, product, request.quantityOrOne(), usesDefault, clock.instant(),
+                    traces.current());
         }
         catch (ArithmeticException overflow) {
             throw new TotalTooLarge();

@@ -27,9 +27,10 @@ class Orders {
     void insert(Order o, Instant firstRetryAt) {
         jdbc.sql("""
                 insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
-                                    default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at)
+                                    default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at,
+                                    trace_parent)
                 values (:id, :customer, :item, :quantity, :unitPrice, :amount, :currency, :status,
-                        :defaultPaymentMethod, 0, :nextAttemptAt, :createdAt, :updatedAt)
+                        :defaultPaymentMethod, 0, :nextAttemptAt, :createdAt, :updatedAt, :traceParent)
                 """)
             .param("id", o.id())
             .param("customer", o.customer())
@@ -43,6 +44,7 @@ class Orders {
             .param("nextAttemptAt", Timestamp.from(firstRetryAt))
             .param("createdAt", Timestamp.from(o.createdAt()))
             .param("updatedAt", Timestamp.from(o.updatedAt()))
+            .param("traceParent", o.traceParent())
             .update();
     }
 
@@ -161,6 +163,6 @@ class Orders {
                 rs.getBoolean("default_payment_method"), rs.getObject("charge_id", UUID.class),
                 rs.getString("decline_reason"), rs.getString("card_brand"), rs.getString("card_last4"),
                 rs.getObject("refund_id", UUID.class), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), rs.getString("trace_parent"));
     }
 }

@@ -19,14 +19,14 @@ class OrderTest {
 
     @Test
     void startsPendingAndPricedFromTheCatalog() {
-        Order order = Order.place("Gregor", tShirt, 3, false, now);
+        Order order = Order.place("Gregor", tShirt, 3, false, now, null);
         assertThat(order.status()).isEqualTo(OrderStatus.PENDING);
         assertThat(order.amount()).isEqualTo(new Money(30000, "USD"));
     }
 
     @Test
     void movesFromPendingToPaidToRefunded() {
-        Order paid = Order.place("Gregor", tShirt, 1, false, now).paid(transaction(true), now);
+        Order paid = Order.place("Gregor", tShirt, 1, false, now, null).paid(transaction(true), now);
         assertThat(paid.status()).isEqualTo(OrderStatus.PAID);
         assertThat(paid.cardLast4()).isEqualTo("4242");
         assertThat(paid.refunded(transaction(true), now).status()).isEqualTo(OrderStatus.REFUNDED);
@@ -34,7 +34,7 @@ class OrderTest {
 
     @Test
     void refusesToPayAnOrderTwice() {
-        Order paid = Order.place("Gregor", tShirt, 1, false, now).paid(transaction(true), now);
+        Order paid = Order.place("Gregor", tShirt, 1, false, now, null).paid(transaction(true), now);
         assertThatThrownBy(() -> paid.paid(transaction(true), now)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> paid.paymentFailed("card_declined", null, now))
             .isInstanceOf(IllegalStateException.class);
@@ -42,7 +42,7 @@ class OrderTest {
 
     @Test
     void refusesToRefundAnOrderThatIsNotPaid() {
-        Order pending = Order.place("Gregor", tShirt, 1, false, now);
+        Order pending = Order.place("Gregor", tShirt, 1, false, now, null);
         assertThatThrownBy(() -> pending.refunded(transaction(true), now)).isInstanceOf(OrderNotRefundable.class);
         Order failed = pending.paymentFailed("card_declined", transaction(false), now);
         assertThatThrownBy(() -> failed.refunded(transaction(true), now)).isInstanceOf(OrderNotRefundable.class);
@@ -51,7 +51,7 @@ class OrderTest {
     @Test
     void refusesATotalThatOverflows() {
         Product priceless = new Product("gem", "Gem", new Money(Long.MAX_VALUE / 2, "USD"));
-        assertThatThrownBy(() -> Order.place("Gregor", priceless, 3, false, now))
+        assertThatThrownBy(() -> Order.place("Gregor", priceless, 3, false, now, null))
             .isInstanceOf(ArithmeticException.class);
     }
 

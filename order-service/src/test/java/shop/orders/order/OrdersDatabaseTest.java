@@ -59,7 +59,7 @@ class OrdersDatabaseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void storesAndReadsAnOrderBack(Database db) {
-        Order order = Order.place(uniqueCustomer(), CAP, 2, true, now);
+        Order order = Order.place(uniqueCustomer(), CAP, 2, true, now, null);
         db.orders().insert(order, now.plusSeconds(5));
         assertThat(db.orders().find(order.id())).contains(order);
     }
@@ -67,7 +67,7 @@ class OrdersDatabaseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void recordsATransitionOnlyFromTheStatusItWasReadWith(Database db) {
-        Order order = Order.place(uniqueCustomer(), CAP, 1, true, now);
+        Order order = Order.place(uniqueCustomer(), CAP, 1, true, now, null);
         db.orders().insert(order, now.plusSeconds(5));
         Order failed = order.paymentFailed("card_declined", null, now);
         assertThat(db.orders().update(failed, OrderStatus.PENDING)).isTrue();
@@ -79,11 +79,11 @@ class OrdersDatabaseTest {
     @MethodSource("databases")
     void listsACustomersOrdersNewestFirstOnePageAtATime(Database db) {
         String customer = uniqueCustomer();
-        Order older = Order.place(customer, CAP, 1, true, now.minusSeconds(10));
-        Order newer = Order.place(customer, CAP, 1, true, now);
+        Order older = Order.place(customer, CAP, 1, true, now.minusSeconds(10), null);
+        Order newer = Order.place(customer, CAP, 1, true, now, null);
         db.orders().insert(older, now);
         db.orders().insert(newer, now);
-        db.orders().insert(Order.place(uniqueCustomer(), CAP, 1, true, now), now);
+        db.orders().insert(Order.place(uniqueCustomer(), CAP, 1, true, now, null), now);
         assertThat(db.orders().list(customer, OrderStatus.PENDING, 0, 10)).extracting(Order::id)
             .containsExactly(newer.id(), older.id());
         assertThat(db.orders().list(customer, null, 1, 1)).extracting(Order::id).containsExactly(older.id());
@@ -96,7 +96,7 @@ class OrdersDatabaseTest {
         db.jdbc().sql("update orders set next_attempt_at = :later where status = 'PENDING'")
             .param("later", java.sql.Timestamp.from(now.plus(Duration.ofDays(1)))).update();
         for (int i = 0; i < 4; i++) {
-            db.orders().insert(Order.place(uniqueCustomer(), CAP, 1, true, now.minusSeconds(60)), now.minusSeconds(1));
+            db.orders().insert(Order.place(uniqueCustomer(), CAP, 1, true, now.minusSeconds(60), null), now.minusSeconds(1));
         }
         CountDownLatch firstHasClaimed = new CountDownLatch(1);
         CountDownLatch secondIsDone = new CountDownLatch(1);
@@ -130,7 +130,7 @@ class OrdersDatabaseTest {
     void answersTheQueriesThatGrowWithTheDataFromIndexes(Database db) {
         db.transaction().executeWithoutResult(tx -> {
             for (int i = 0; i < 3000; i++) {
-                Order order = Order.place("bulk-" + (i % 300), CAP, 1, true, now.minusSeconds(i));
+                Order order = Order.place("bulk-" + (i % 300), CAP, 1, true, now.minusSeconds(i), null);
                 db.orders().insert(order, now.plusSeconds(3600));
                 if (i % 50 != 0) {
                     db.orders().update(order.paymentFailed("card_declined", null, now), OrderStatus.PENDING);
@@ -154,7 +154,7 @@ class OrdersDatabaseTest {
     void forgetsIdempotencyKeysPastTheirRetention(Database db) {
         IdempotencyKeys keys = new IdempotencyKeys(db.jdbc());
         String caller = uniqueCustomer();
-        Order order = Order.place(caller, CAP, 1, true, now);
+        Order order = Order.place(caller, CAP, 1, true, now, null);
         db.orders().insert(order, now);
         keys.insert(caller, "old", new IdempotencyKeys.Entry("f".repeat(64), order.id()), now.minus(Duration.ofDays(2)));
         keys.insert(caller, "new", new IdempotencyKeys.Entry("f".repeat(64), order.id()), now);

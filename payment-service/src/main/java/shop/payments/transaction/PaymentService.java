@@ -30,11 +30,13 @@ class PaymentService {
 
     private final Transactions transactions;
     private final PaymentProcessor processor;
+    private final PaymentMetrics metrics;
     private final Clock clock;
 
-    PaymentService(Transactions transactions, PaymentProcessor processor, Clock clock) {
+    PaymentService(Transactions transactions, PaymentProcessor processor, PaymentMetrics metrics, Clock clock) {
         this.transactions = transactions;
         this.processor = processor;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -64,6 +66,9 @@ class PaymentService {
             Transaction winner = transactions.find(orderId, Transaction.Type.CHARGE).orElseThrow();
             return new Result(finish(checkSameAmount(winner, amount)), false);
         }
+        if (!claim.isProcessing()) {
+            metrics.settled(claim);
+        }
         return new Result(finish(claim), true);
     }
 
@@ -76,6 +81,7 @@ class PaymentService {
             .filter(Transaction::succeeded)
             .orElseThrow(() -> new NothingToRefund(orderId));
         if (processor.refund(orderId, charge.amount()) instanceof ProcessorOutcome.Unavailable(String reason)) {
+            metrics.processorUnavailable(Transaction.Type.REFUND);
             throw new ProcessorUnavailable(reason);
         }
         Transaction refund = transaction(orderId, Transaction.Type.REFUND, Transaction.Status.SUCCEEDED,
@@ -83,6 +89,7 @@ class PaymentService {
         try {
             transactions.insert(refund);
             log.info("REFUND of order {}: {}", orderId, refund.amount());
+            metrics.settled(refund);
             return new Result(refund, true);
         }
         catch (DuplicateKeyException raced) {
@@ -102,13 +109,17 @@ class PaymentService {
         Transaction settled = switch (processor.charge(charge.orderId(), charge.processorToken(), charge.amount())) {
             case ProcessorOutcome.Approved() -> charge.settled(Transaction.Status.SUCCEEDED, null);
             case ProcessorOutcome.Declined(String reason) -> charge.settled(Transaction.Status.DECLINED, reason);
-            case ProcessorOutcome.Unavailable(String reason) -> throw new ProcessorUnavailable(reason);
+            case ProcessorOutcome.Unavailable(String reason) -> {
+                metrics.processorUnavailable(Transaction.Type.CHARGE);
+                throw new ProcessorUnavailable(reason);
+            }
         };
         if (!transactions.settle(settled)) {
             // A concurrent request recorded the processor's answer first (the same answer: it is keyed by order).
             return transactions.find(charge.orderId(), Transaction.Type.CHARGE).orElseThrow();
         }
         log.info("CHARGE {} for order {}: {}", settled.status(), settled.orderId(), settled.amount());
+        metrics.settled(settled);
         return settled;
     }
 
