@@ -194,29 +194,16 @@ class OrderServiceIntegrationTest {
 
     @Test
     void failsAPendingOrderWhoseCardWasLostWithARestart() {
-        String id = java.util.UUID.randomUUID().toString();
-        jdbc.sql("""
-                insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
-                                    default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at)
-                values (cast(:id as uuid), 'Gregor', 'cap', 1, 2000, 2000, 'USD', 'PENDING', false, 0,
-                        current_timestamp, current_timestamp, current_timestamp)
-                """).param("id", id).update();
+        // As left by an order-service that died holding the card in memory: retried without it.
+        String id = insertPendingOrder(false, java.time.Instant.now(), java.time.Instant.now());
         awaitStatus("Gregor", id, "PAYMENT_FAILED");
         get("Gregor", "/orders/" + id).expectBody().jsonPath("$.declineReason").isEqualTo("payment_method_unavailable");
     }
 
     @Test
     void showsOrdersPendingTooLongToAdminsAndInMetrics() {
-        String id = java.util.UUID.randomUUID().toString();
-        jdbc.sql("""
-                insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
-                                    default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at)
-                values (cast(:id as uuid), 'Gregor', 'cap', 1, 2000, 2000, 'USD', 'PENDING', true, 7,
-                        :later, :longAgo, :longAgo)
-                """).param("id", id)
-            .param("later", java.sql.Timestamp.from(java.time.Instant.now().plus(Duration.ofDays(1))))
-            .param("longAgo", java.sql.Timestamp.from(java.time.Instant.now().minus(Duration.ofHours(1))))
-            .update();
+        java.time.Instant now = java.time.Instant.now();
+        String id = insertPendingOrder(true, now.plus(Duration.ofDays(1)), now.minus(Duration.ofHours(1)));
         http.get().uri("/orders?stuck=true").header("X-Shop-Customer", "admin").header("X-Shop-Role", "ADMIN")
             .exchange().expectStatus().isOk()
             .expectBody().jsonPath("$[?(@.id == '%s')].status".formatted(id)).isEqualTo(List.of("PENDING"));
@@ -340,6 +327,24 @@ class OrderServiceIntegrationTest {
 
     private static String idOf(RestTestClient.BodyContentSpec body) {
         return new String(body.returnResult().getResponseBody()).replaceAll(".*\"id\":\"([0-9a-f-]{36})\".*", "$1");
+    }
+
+    /** A pending order written straight to the database, as a crash or a long outage leaves one. */
+    private String insertPendingOrder(boolean defaultPaymentMethod, java.time.Instant nextAttempt,
+            java.time.Instant createdAt) {
+        String id = java.util.UUID.randomUUID().toString();
+        jdbc.sql("""
+                insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
+                                    default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at)
+                values (cast(:id as uuid), 'Gregor', 'cap', 1, 2000, 2000, 'USD', 'PENDING', :defaultMethod, 0,
+                        :nextAttempt, :createdAt, :createdAt)
+                """)
+            .param("id", id)
+            .param("defaultMethod", defaultPaymentMethod)
+            .param("nextAttempt", java.sql.Timestamp.from(nextAttempt))
+            .param("createdAt", java.sql.Timestamp.from(createdAt))
+            .update();
+        return id;
     }
 
     private long orderCount() {
