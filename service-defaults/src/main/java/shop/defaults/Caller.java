@@ -1,13 +1,10 @@
 package shop.defaults;
 
 /**
- * Who is calling, as the gateway authenticated them. The gateway passes it to the services in
- * the {@link #CUSTOMER_HEADER} and {@link #ROLE_HEADER} headers.
+ * Who is calling, as the gateway authenticated them. The services learn it from the internal
+ * token of the call ({@link InternalTokens}).
  */
 public record Caller(String customer, Role role) {
-
-    public static final String CUSTOMER_HEADER = "X-Shop-Customer";
-    public static final String ROLE_HEADER = "X-Shop-Role";
 
     public boolean isAdmin() {
         return role == Role.ADMIN;

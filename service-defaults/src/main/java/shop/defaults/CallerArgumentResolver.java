@@ -3,30 +3,34 @@ package shop.defaults;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
-/** Lets a controller method take a {@link Caller} parameter. */
+/**
+ * Lets a controller method take the {@link InternalCall} that authenticated the request, or the
+ * end user's {@link Caller} (401 when the call names none).
+ */
 class CallerArgumentResolver implements HandlerMethodArgumentResolver {
 
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
-        return parameter.getParameterType() == Caller.class;
+        return parameter.getParameterType() == Caller.class || parameter.getParameterType() == InternalCall.class;
     }
 
     @Override
-    public Caller resolveArgument(MethodParameter parameter, ModelAndViewContainer container, NativeWebRequest request,
+    public Object resolveArgument(MethodParameter parameter, ModelAndViewContainer container, NativeWebRequest request,
             WebDataBinderFactory binderFactory) {
-        String customer = request.getHeader(Caller.CUSTOMER_HEADER);
-        String role = request.getHeader(Caller.ROLE_HEADER);
-        if (customer == null || customer.isBlank() || role == null) {
-            throw new CallerMissing("The request carries no caller identity");
+        Object attribute = request.getAttribute(InternalCall.ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+        if (!(attribute instanceof InternalCall call)) {
+            throw new CallerMissing("The request carries no internal credentials");
         }
-        try {
-            return new Caller(customer, Role.valueOf(role));
+        if (parameter.getParameterType() == InternalCall.class) {
+            return call;
         }
-        catch (IllegalArgumentException e) {
-            throw new CallerMissing("Unknown role");
+        if (call.caller() == null) {
+            throw new CallerMissing("The request names no end user");
         }
+        return call.caller();
     }
 }

@@ -1,8 +1,11 @@
 package shop.defaults;
 
+import java.time.Clock;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the shared defaults into every Shop service that has this module on its classpath. */
 @AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
-@EnableConfigurationProperties(ServiceDefaultsProperties.class)
+@EnableConfigurationProperties({ ServiceDefaultsProperties.class, InternalAuthProperties.class })
 @Import({ ApiErrorHandler.class, ProblemErrorController.class })
 public class ServiceDefaultsAutoConfiguration implements WebMvcConfigurer {
 
@@ -24,8 +27,29 @@ public class ServiceDefaultsAutoConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
+    InternalTokens internalTokens(@Value("${spring.application.name}") String service,
+            InternalAuthProperties properties) {
+        return new InternalTokens(service, properties, Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "shop.internal-auth.required", matchIfMissing = true)
+    FilterRegistrationBean<InternalAuthentication> internalAuthentication(InternalTokens tokens, JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new InternalAuthentication(tokens, json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    @Bean
     StrictJson strictJson() {
         return new StrictJson();
+    }
+
+    @Bean
+    FilterRegistrationBean<SecurityHeaders> securityHeaders() {
+        var registration = new FilterRegistrationBean<>(new SecurityHeaders());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     @Bean

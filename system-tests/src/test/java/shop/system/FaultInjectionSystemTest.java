@@ -62,6 +62,7 @@ class FaultInjectionSystemTest {
         ShopProcesses shop = new ShopProcesses("faults");
         try (FaultyProxy proxy = new FaultyProxy(shop.port("payment-service"))) {
             shop.withEnv("order-service", "PAYMENT_SERVICE_URL", "http://127.0.0.1:" + proxy.port())
+                .withEnv("api-gateway", "SHOP_RATE_LIMIT", "0")
                 .withArg("order-service", "--shop.orders.recovery.first-delay=3s")
                 .withArg("order-service", "--shop.orders.recovery.max-backoff=2s")
                 .withArg("order-service", "--shop.orders.payments.breaker.open-for=1s")

@@ -75,7 +75,9 @@ class ObservabilitySystemTest {
         shop = new ShopProcesses("observability").withProfiles("payment-service", "default")
             .withArg("api-gateway", "--logging.level.shop.gateway.routing=DEBUG");
         for (String service : ShopProcesses.SERVICES) {
-            shop.withEnv(service, "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", endpoint);
+            shop.withEnv(service, "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", endpoint)
+                // Outside the local profile the published internal key is refused: the services share one of their own.
+                .withEnv(service, "SHOP_INTERNAL_AUTH_KEY", "observability-test-internal-auth-key-0123456789");
         }
         shop.start();
         gateway = new Gateway(shop.gatewayUrl());

@@ -7,20 +7,27 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 import shop.defaults.Caller;
 import shop.defaults.Problems;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Requires {@code Authorization: Bearer <api key>} on every call but the catalog and the
- * actuator, and puts the {@link Caller} in the request attribute {@link #CALLER}.
+ * Requires {@code Authorization: Bearer <api key>} on every call but the catalog, the actuator
+ * and CORS preflights, and puts the {@link Caller} in the request attribute {@link #CALLER}.
  */
 @Component
+@Order(ApiKeyAuthentication.ORDER)
 public class ApiKeyAuthentication extends OncePerRequestFilter {
+
+    /** Where authentication runs among the filters: right after the body size limit. */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
 
     /** The request attribute that holds the authenticated {@link Caller}. */
     public static final String CALLER = "shop.caller";
@@ -38,7 +45,8 @@ public class ApiKeyAuthentication extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return path.equals("/products") || path.startsWith("/actuator/");
+        // A browser's CORS preflight carries no credentials; the CORS rules answer it.
+        return path.equals("/products") || path.startsWith("/actuator/") || CorsUtils.isPreFlightRequest(request);
     }
 
     @Override

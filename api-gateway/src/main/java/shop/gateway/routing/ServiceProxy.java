@@ -17,10 +17,12 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.UriComponentsBuilder;
 import shop.defaults.Caller;
+import shop.defaults.InternalTokens;
 
 /**
  * Passes a call on to a service and its answer back, status and body unchanged. Only the headers
- * named here cross: the caller's identity is set from authentication, never taken from the client.
+ * named here cross; the caller's identity goes in an internal token the gateway signs, never in
+ * anything the client sent (its API key stays at the door).
  */
 @Component
 class ServiceProxy {
@@ -33,9 +35,11 @@ class ServiceProxy {
     private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
 
     private final RestClient http;
+    private final InternalTokens tokens;
 
     /** The builder is Spring Boot's: it brings HTTP client metrics and trace propagation. */
-    ServiceProxy(Downstreams downstreams, RestClient.Builder builder) {
+    ServiceProxy(Downstreams downstreams, RestClient.Builder builder, InternalTokens tokens) {
+        this.tokens = tokens;
         // One pooled keep-alive client for every hop; HTTP/1.1, as the services speak no HTTP/2.
         HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -56,10 +60,7 @@ class ServiceProxy {
         try {
             var call = http.method(HttpMethod.valueOf(request.getMethod())).uri(target).headers(headers -> {
                 REQUEST_HEADERS.forEach(name -> copy(request.getHeader(name), name, headers));
-                if (caller != null) {
-                    headers.set(Caller.CUSTOMER_HEADER, caller.customer());
-                    headers.set(Caller.ROLE_HEADER, caller.role().name());
-                }
+                headers.setBearerAuth(tokens.issue(service, caller));
             });
             if (body != null) {
                 call = call.body(body);

@@ -31,10 +31,9 @@ class EchoService implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         var headers = exchange.getRequestHeaders();
         String json = """
-                {"method":"%s","uri":"%s","customer":"%s","role":"%s","idempotencyKey":"%s","body":"%s","authorization":"%s"}
+                {"method":"%s","uri":"%s","claimedCustomer":"%s","idempotencyKey":"%s","body":"%s","authorization":"%s"}
                 """.formatted(exchange.getRequestMethod(), exchange.getRequestURI(), headers.getFirst("X-Shop-Customer"),
-                headers.getFirst("X-Shop-Role"), headers.getFirst("Idempotency-Key"), body.replace("\"", "'"),
-                headers.getFirst("Authorization"));
+                headers.getFirst("Idempotency-Key"), body.replace("\"", "'"), headers.getFirst("Authorization"));
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("Location", "/orders/42");

@@ -2,6 +2,9 @@ package shop.gateway.routing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,6 +16,10 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
+import shop.defaults.Caller;
+import shop.defaults.InternalCall;
+import shop.defaults.Role;
+import shop.testing.TestTokens;
 
 /**
  * The gateway over real HTTP with the local profile's demo keys; order-service is an
@@ -66,11 +73,13 @@ class GatewayIntegrationTest {
     @Test
     void servesTheCatalogWithoutAKey() {
         http.get().uri("/products").exchange().expectStatus().isCreated()
-            .expectBody().jsonPath("$.uri").isEqualTo("/products").jsonPath("$.customer").isEqualTo("null");
+            .expectBody().jsonPath("$.uri").isEqualTo("/products")
+            .jsonPath("$.authorization").value(authorization -> assertThat(callOf((String) authorization))
+                .isEqualTo(new InternalCall("api-gateway", null)));
     }
 
     @Test
-    void passesTheAuthenticatedCallerOnAndNeverTheClientsClaimOrKey() {
+    void passesTheAuthenticatedCallerOnInASignedTokenAndNeverTheClientsClaimOrKey() {
         http.post().uri("/orders").header("Authorization", "Bearer local-alice-key")
             .header("X-Shop-Customer", "Gregor").header("X-Shop-Role", "ADMIN").header("Idempotency-Key", "k-1")
             .contentType(MediaType.APPLICATION_JSON).body("{\"item\":\"cap\"}").exchange()
@@ -79,11 +88,29 @@ class GatewayIntegrationTest {
             .expectHeader().doesNotExist("X-Internal-Detail")
             .expectBody()
             .jsonPath("$.method").isEqualTo("POST")
-            .jsonPath("$.customer").isEqualTo("Alice")
-            .jsonPath("$.role").isEqualTo("CUSTOMER")
+            .jsonPath("$.claimedCustomer").isEqualTo("null")
             .jsonPath("$.idempotencyKey").isEqualTo("k-1")
             .jsonPath("$.body").isEqualTo("{'item':'cap'}")
-            .jsonPath("$.authorization").isEqualTo("null");
+            .jsonPath("$.authorization").value(authorization -> assertThat(callOf((String) authorization))
+                .isEqualTo(new InternalCall("api-gateway", new Caller("Alice", Role.CUSTOMER))));
+    }
+
+    @Test
+    void sendsSecurityHeadersOnEveryAnswer() {
+        for (var response : List.of(http.get().uri("/products").exchange(), http.get().uri("/orders").exchange())) {
+            response.expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
+                .expectHeader().valueEquals("X-Frame-Options", "DENY")
+                .expectHeader().valueMatches("Content-Security-Policy", ".*default-src 'none'.*");
+        }
+    }
+
+    @Test
+    void refusesCrossOriginCallsWhenNoOriginIsConfigured() {
+        http.options().uri("/orders").header("Origin", "https://evil.example")
+            .header("Access-Control-Request-Method", "POST").exchange()
+            .expectHeader().doesNotExist("Access-Control-Allow-Origin");
+        http.get().uri("/products").header("Origin", "https://evil.example").exchange()
+            .expectHeader().doesNotExist("Access-Control-Allow-Origin");
     }
 
     @Test
@@ -119,6 +146,13 @@ class GatewayIntegrationTest {
         http.post().uri("/orders").header("Authorization", key).contentType(MediaType.APPLICATION_JSON)
             .body("{\"item\":\"" + "x".repeat(20_000) + "\"}").exchange()
             .expectStatus().isEqualTo(413).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    /** What order-service learns from the internal token the gateway sent (the local profile's key). */
+    private static InternalCall callOf(String authorization) {
+        assertThat(authorization).startsWith("Bearer ").doesNotContain("local-alice-key");
+        return TestTokens.tokens("order-service", "local-only-internal-auth-key-never-use-in-production")
+            .verify(authorization.substring("Bearer ".length()));
     }
 
     private static EchoService echo(int status) {

@@ -117,7 +117,7 @@ class OrderService {
         if (order.status() != OrderStatus.PAID) {
             throw new OrderNotRefundable(order.id(), order.status());
         }
-        PaymentTransaction refund = payments.refund(order.id());
+        PaymentTransaction refund = payments.refund(order.id(), order.customer());
         Order refunded = order.refunded(refund, clock.instant());
         if (!orders.update(refunded, OrderStatus.PAID)) {
             // A concurrent refund of the same order recorded it first.
@@ -137,7 +137,7 @@ class OrderService {
     }
 
     private Order pay(Order order, @Nullable String paymentMethod) {
-        ChargeOutcome outcome = payments.charge(order.id(), order.amount(), paymentMethod);
+        ChargeOutcome outcome = payments.charge(order.id(), order.customer(), order.amount(), paymentMethod);
         return switch (outcome) {
             case ChargeOutcome.Charged(PaymentTransaction charge) -> record(order.paid(charge, clock.instant()));
             case ChargeOutcome.Declined(String reason, PaymentTransaction attempt) ->

@@ -6,7 +6,9 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
@@ -17,11 +19,14 @@ import org.springframework.web.service.annotation.PostExchange;
 @HttpExchange(accept = "application/json", contentType = "application/json")
 public interface PaymentClient {
 
+    /** @param authorization {@code Bearer} and an internal token from order-service, for the end user */
     @PostExchange("/charges")
-    PaymentTransaction charge(@RequestBody ChargeRequest request);
+    PaymentTransaction charge(@RequestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @RequestBody ChargeRequest request);
 
     @PostExchange("/refunds")
-    PaymentTransaction refund(@RequestBody RefundRequest request);
+    PaymentTransaction refund(@RequestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @RequestBody RefundRequest request);
 
     /** The order id is payment-service's idempotency key. */
     record ChargeRequest(UUID orderId, BigDecimal amount, String currency, @Nullable String paymentMethod) {

@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpStatusCodeException;
 import org.springframework.web.client.RestClientException;
+import shop.defaults.Caller;
+import shop.defaults.InternalTokens;
 import shop.defaults.Money;
+import shop.defaults.Role;
 import shop.orders.payment.PaymentClient.ChargeRequest;
 import shop.orders.payment.PaymentClient.PaymentTransaction;
 import shop.orders.payment.PaymentClient.RefundRequest;
@@ -25,22 +28,26 @@ public class Payments {
 
     private static final Logger log = LoggerFactory.getLogger(Payments.class);
 
+    private static final String PAYMENT_SERVICE = "payment-service";
+
     private final PaymentClient client;
     private final CircuitBreaker breaker;
+    private final InternalTokens tokens;
 
-    Payments(PaymentClient client, CircuitBreaker paymentBreaker) {
+    Payments(PaymentClient client, CircuitBreaker paymentBreaker, InternalTokens tokens) {
         this.client = client;
         this.breaker = paymentBreaker;
+        this.tokens = tokens;
     }
 
     /**
      * Charges an order, keyed by its id. Without a payment method, payment-service can only
      * finish a charge it has already claimed, and declines one it has never seen.
      */
-    public ChargeOutcome charge(UUID orderId, Money amount, @Nullable String paymentMethod) {
+    public ChargeOutcome charge(UUID orderId, String customer, Money amount, @Nullable String paymentMethod) {
         var request = new ChargeRequest(orderId, amount.amount(), amount.currency(), paymentMethod);
         try {
-            PaymentTransaction charge = breaker.executeSupplier(() -> client.charge(request));
+            PaymentTransaction charge = breaker.executeSupplier(() -> client.charge(bearer(customer), request));
             return charge.success() ? new ChargeOutcome.Charged(charge)
                     : new ChargeOutcome.Declined(reasonOf(charge), charge);
         }
@@ -60,13 +67,17 @@ public class Payments {
     }
 
     /** Refunds an order's whole charge, keyed by its id. */
-    public PaymentTransaction refund(UUID orderId) {
+    public PaymentTransaction refund(UUID orderId, String customer) {
         try {
-            return breaker.executeSupplier(() -> client.refund(new RefundRequest(orderId)));
+            return breaker.executeSupplier(() -> client.refund(bearer(customer), new RefundRequest(orderId)));
         }
         catch (CallNotPermittedException | RestClientException e) {
             throw new PaymentsUnavailable("refund of order " + orderId, e);
         }
+    }
+
+    private String bearer(String customer) {
+        return "Bearer " + tokens.issue(PAYMENT_SERVICE, new Caller(customer, Role.CUSTOMER));
     }
 
     private static String reasonOf(PaymentTransaction declined) {

@@ -25,7 +25,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.RestTestClient.ResponseSpec;
+import shop.defaults.Caller;
+import shop.defaults.Role;
 import shop.testing.TestDatabase;
+import shop.testing.TestTokens;
 
 /**
  * order-service over real HTTP on its real database (PostgreSQL when one answers, else H2),
@@ -38,10 +41,12 @@ import shop.testing.TestDatabase;
 class OrderServiceIntegrationTest {
 
     private static final FakePaymentService payments = startFakePaymentService();
+    private static final String ORDER_SERVICE = "order-service";
 
     @DynamicPropertySource
     static void wiring(DynamicPropertyRegistry registry) {
         TestDatabase.create("orders").registerAsDataSource(registry);
+        TestTokens.register(registry);
         registry.add("spring.http.serviceclient.payments.base-url", payments::url);
     }
 
@@ -204,7 +209,7 @@ class OrderServiceIntegrationTest {
     void showsOrdersPendingTooLongToAdminsAndInMetrics() {
         java.time.Instant now = java.time.Instant.now();
         String id = insertPendingOrder(true, now.plus(Duration.ofDays(1)), now.minus(Duration.ofHours(1)));
-        http.get().uri("/orders?stuck=true").header("X-Shop-Customer", "admin").header("X-Shop-Role", "ADMIN")
+        http.get().uri("/orders?stuck=true").header("Authorization", TestTokens.admin(ORDER_SERVICE))
             .exchange().expectStatus().isOk()
             .expectBody().jsonPath("$[?(@.id == '%s')].status".formatted(id)).isEqualTo(List.of("PENDING"));
         get("Gregor", "/orders?stuck=true").expectStatus().isForbidden();
@@ -235,7 +240,7 @@ class OrderServiceIntegrationTest {
         post("Alice", "/orders/" + gregors + "/refund").expectStatus().isNotFound();
         get("Alice", "/orders?status=any").expectBody().jsonPath("$[?(@.customer != 'Alice')]").isEmpty();
         get("Gregor", "/orders/not-a-uuid").expectStatus().isNotFound();
-        http.get().uri("/orders/" + gregors).header("X-Shop-Customer", "admin").header("X-Shop-Role", "ADMIN")
+        http.get().uri("/orders/" + gregors).header("Authorization", TestTokens.admin(ORDER_SERVICE))
             .exchange().expectStatus().isOk();
     }
 
@@ -245,9 +250,20 @@ class OrderServiceIntegrationTest {
     }
 
     @Test
-    void needsTheCallersIdentity() {
+    void takesCallsFromOtherShopServicesOnly() {
         http.get().uri("/orders").exchange().expectStatus().isUnauthorized()
             .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        http.get().uri("/orders").header("X-Shop-Customer", "Gregor").header("X-Shop-Role", "ADMIN").exchange()
+            .expectStatus().isUnauthorized();
+        String forgedKey = "Bearer " + TestTokens.tokens("api-gateway", "another-key-that-is-long-enough-to-sign-with")
+            .issue(ORDER_SERVICE, new Caller("Gregor", Role.ADMIN));
+        http.get().uri("/orders").header("Authorization", forgedKey).exchange().expectStatus().isUnauthorized();
+        http.get().uri("/orders").header("Authorization", TestTokens.customer("payment-service", "Gregor")).exchange()
+            .expectStatus().isUnauthorized();
+        http.get().uri("/products").header("Authorization", TestTokens.bearer("api-gateway", ORDER_SERVICE, null))
+            .exchange().expectStatus().isOk();
+        http.get().uri("/orders").header("Authorization", TestTokens.bearer("api-gateway", ORDER_SERVICE, null))
+            .exchange().expectStatus().isUnauthorized();
     }
 
     @Test
@@ -301,7 +317,7 @@ class OrderServiceIntegrationTest {
 
     private ResponseSpec place(String customer, String body, String idempotencyKey) {
         var request = http.post().uri("/orders").contentType(MediaType.APPLICATION_JSON)
-            .header("X-Shop-Customer", customer).header("X-Shop-Role", "CUSTOMER");
+            .header("Authorization", TestTokens.customer(ORDER_SERVICE, customer));
         if (idempotencyKey != null) {
             request = request.header("Idempotency-Key", idempotencyKey);
         }
@@ -309,11 +325,11 @@ class OrderServiceIntegrationTest {
     }
 
     private ResponseSpec get(String customer, String uri) {
-        return http.get().uri(uri).header("X-Shop-Customer", customer).header("X-Shop-Role", "CUSTOMER").exchange();
+        return http.get().uri(uri).header("Authorization", TestTokens.customer(ORDER_SERVICE, customer)).exchange();
     }
 
     private ResponseSpec post(String customer, String uri) {
-        return http.post().uri(uri).header("X-Shop-Customer", customer).header("X-Shop-Role", "CUSTOMER").exchange();
+        return http.post().uri(uri).header("Authorization", TestTokens.customer(ORDER_SERVICE, customer)).exchange();
     }
 
     private void awaitStatus(String customer, String id, String status) {

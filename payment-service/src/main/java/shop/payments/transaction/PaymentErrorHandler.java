@@ -20,9 +20,10 @@ class PaymentErrorHandler {
         .add(ChargeConflict.class, CONFLICT, "charge-conflict")
         .add(NothingToRefund.class, CONFLICT, "nothing-to-refund")
         .add(AdminOnly.class, FORBIDDEN, "forbidden")
+        .add(NotOrderService.class, FORBIDDEN, "forbidden")
         .add(ProcessorUnavailable.class, SERVICE_UNAVAILABLE, "processor-unavailable");
 
-    @ExceptionHandler({ ChargeConflict.class, NothingToRefund.class, AdminOnly.class })
+    @ExceptionHandler({ ChargeConflict.class, NothingToRefund.class, AdminOnly.class, NotOrderService.class })
     ResponseEntity<ProblemDetail> domainProblem(RuntimeException e) {
         return PROBLEMS.answer(e);
     }

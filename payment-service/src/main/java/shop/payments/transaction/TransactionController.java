@@ -15,14 +15,18 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import shop.defaults.Caller;
+import shop.defaults.InternalCall;
 import shop.defaults.Money;
 
 /**
- * Charges and refunds, called by order-service, and the list of transactions for admins. A
+ * Charges and refunds, for order-service only (403 for any other caller), and the list of
+ * transactions for admins. A
  * request that creates a transaction answers 201; a repeated one answers 200 with the first.
  */
 @RestController
 class TransactionController {
+
+    private static final String ORDER_SERVICE = "order-service";
 
     private final PaymentService payments;
 
@@ -31,13 +35,15 @@ class TransactionController {
     }
 
     @PostMapping("/charges")
-    ResponseEntity<TransactionView> charge(@Valid @RequestBody ChargeRequest request) {
+    ResponseEntity<TransactionView> charge(InternalCall call, @Valid @RequestBody ChargeRequest request) {
+        requireOrderService(call);
         Money amount = Money.of(request.amount(), request.currency());
         return answer(payments.charge(request.orderId(), amount, request.paymentMethod()));
     }
 
     @PostMapping("/refunds")
-    ResponseEntity<TransactionView> refund(@Valid @RequestBody RefundRequest request) {
+    ResponseEntity<TransactionView> refund(InternalCall call, @Valid @RequestBody RefundRequest request) {
+        requireOrderService(call);
         return answer(payments.refund(request.orderId()));
     }
 
@@ -49,6 +55,13 @@ class TransactionController {
             throw new AdminOnly();
         }
         return payments.list(orderId, page, size).stream().map(TransactionView::of).toList();
+    }
+
+    /** Money moves at order-service's request only, whoever else holds a valid token. */
+    private static void requireOrderService(InternalCall call) {
+        if (!ORDER_SERVICE.equals(call.service())) {
+            throw new NotOrderService(call.service());
+        }
     }
 
     private static ResponseEntity<TransactionView> answer(PaymentService.Result result) {

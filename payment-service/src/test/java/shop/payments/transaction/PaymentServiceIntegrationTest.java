@@ -20,15 +20,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
+import shop.defaults.Caller;
+import shop.defaults.Role;
 import shop.testing.TestDatabase;
+import shop.testing.TestTokens;
 
 /** payment-service over real HTTP, on its real database: PostgreSQL when one answers, else H2. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PaymentServiceIntegrationTest {
 
+    private static final String PAYMENT_SERVICE = "payment-service";
+    private static final String ORDER_SERVICE = "order-service";
+
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         TestDatabase.create("payments").registerAsDataSource(registry);
+        TestTokens.register(registry);
     }
 
     @LocalServerPort
@@ -161,11 +168,11 @@ class PaymentServiceIntegrationTest {
     void listsTransactionsForAdminsOnly() {
         UUID order = UUID.randomUUID();
         charge(order, "3.00", "4242424242424242").expectStatus().isCreated();
-        http.get().uri("/transactions?orderId=" + order).header("X-Shop-Customer", "admin")
-            .header("X-Shop-Role", "ADMIN").exchange()
+        http.get().uri("/transactions?orderId=" + order).header("Authorization", TestTokens.admin(PAYMENT_SERVICE))
+            .exchange()
             .expectStatus().isOk()
             .expectBody().jsonPath("$.length()").isEqualTo(1).jsonPath("$[0].orderId").isEqualTo(order.toString());
-        http.get().uri("/transactions").header("X-Shop-Customer", "Gregor").header("X-Shop-Role", "CUSTOMER")
+        http.get().uri("/transactions").header("Authorization", TestTokens.customer(PAYMENT_SERVICE, "Gregor"))
             .exchange().expectStatus().isForbidden();
         http.get().uri("/transactions").exchange().expectStatus().isUnauthorized()
             .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -173,28 +180,52 @@ class PaymentServiceIntegrationTest {
 
     @Test
     void refusesBadInputWithAProblemNamingTheField() {
-        http.post().uri("/charges").contentType(MediaType.APPLICATION_JSON)
+        http.post().uri("/charges").contentType(MediaType.APPLICATION_JSON).header("Authorization", fromOrderService())
             .body("{\"orderId\":\"%s\",\"amount\":-1,\"currency\":\"USD\"}".formatted(UUID.randomUUID()))
             .exchange().expectStatus().isBadRequest()
             .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .expectBody().jsonPath("$.errors[0].field").isEqualTo("amount");
-        http.post().uri("/charges").contentType(MediaType.APPLICATION_JSON).body("{\"orderId\":")
+        http.post().uri("/charges").contentType(MediaType.APPLICATION_JSON).header("Authorization", fromOrderService())
+            .body("{\"orderId\":")
             .exchange().expectStatus().isBadRequest();
-        http.post().uri("/charges").contentType(MediaType.TEXT_PLAIN).body("x")
+        http.post().uri("/charges").contentType(MediaType.TEXT_PLAIN).header("Authorization", fromOrderService()).body("x")
             .exchange().expectStatus().isEqualTo(415);
         assertThat(jdbc.sql("select count(*) from transactions where amount_minor < 0").query(Long.class).single())
             .isZero();
     }
 
+    @Test
+    void movesMoneyForOrderServiceOnly() {
+        String body = "{\"orderId\":\"%s\",\"amount\":1.00,\"currency\":\"USD\",\"paymentMethod\":\"4242424242424242\"}"
+            .formatted(UUID.randomUUID());
+        http.post().uri("/charges").contentType(MediaType.APPLICATION_JSON).body(body).exchange()
+            .expectStatus().isUnauthorized().expectHeader().exists("WWW-Authenticate");
+        http.post().uri("/charges").contentType(MediaType.APPLICATION_JSON).body(body)
+            .header("Authorization", TestTokens.customer(PAYMENT_SERVICE, "Gregor")).exchange()
+            .expectStatus().isForbidden();
+        http.post().uri("/charges").contentType(MediaType.APPLICATION_JSON).body(body)
+            .header("Authorization", TestTokens.bearer(ORDER_SERVICE, ORDER_SERVICE, null)).exchange()
+            .expectStatus().isUnauthorized();
+        assertThat(jdbc.sql("select count(*) from transactions where amount_minor = 100").query(Long.class).single())
+            .isZero();
+    }
+
+    /** Credentials as order-service sends them, fresh: they are short-lived. */
+    private static String fromOrderService() {
+        return TestTokens.bearer(ORDER_SERVICE, PAYMENT_SERVICE, new Caller("Gregor", Role.CUSTOMER));
+    }
+
     private RestTestClient.ResponseSpec charge(UUID order, String amount, String paymentMethod) {
         String method = paymentMethod == null ? "" : ",\"paymentMethod\":\"" + paymentMethod + "\"";
         return http.post().uri("/charges").contentType(MediaType.APPLICATION_JSON)
+            .header("Authorization", fromOrderService())
             .body("{\"orderId\":\"%s\",\"amount\":%s,\"currency\":\"USD\"%s}".formatted(order, amount, method))
             .exchange();
     }
 
     private RestTestClient.ResponseSpec refund(UUID order) {
         return http.post().uri("/refunds").contentType(MediaType.APPLICATION_JSON)
+            .header("Authorization", fromOrderService())
             .body("{\"orderId\":\"%s\"}".formatted(order)).exchange();
     }
 

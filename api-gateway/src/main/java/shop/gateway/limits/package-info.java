@@ -1,0 +1,5 @@
+/** Abuse limits at the door: requests per second per caller, and cross-origin access. */
+@NullMarked
+package shop.gateway.limits;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,64 @@
+package shop.gateway.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+/**
+ * The gateway's rate limit (2 a second, bursts of 4, for this test) and a configured CORS
+ * origin, over real HTTP. Nothing listens behind it: a call that passes the limits gets 503.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "shop.gateway.rate-limit=2", "shop.gateway.cors-allowed-origins=https://shop.example",
+        "shop.gateway.downstreams.order-service=http://127.0.0.1:9",
+        "shop.gateway.downstreams.payment-service=http://127.0.0.1:9" })
+@ActiveProfiles("local")
+class LimitsIntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    RestTestClient http;
+
+    @BeforeEach
+    void connect() {
+        http = RestTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
+    }
+
+    @Test
+    void answers429WithRetryAfterPastTheCallersLimitOnly() {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            statuses.add(http.get().uri("/orders").header("Authorization", "Bearer local-alice-key").exchange()
+                .returnResult(String.class).getStatus().value());
+        }
+        assertThat(statuses).contains(429).filteredOn(status -> status != 429).hasSizeBetween(4, 6);
+        http.get().uri("/orders").header("Authorization", "Bearer local-alice-key").exchange()
+            .expectStatus().isEqualTo(429)
+            .expectHeader().exists("Retry-After")
+            .expectBody().jsonPath("$.type").isEqualTo("urn:shop:problem:too-many-requests");
+        http.get().uri("/orders").header("Authorization", "Bearer local-gregor-key").exchange()
+            .expectStatus().isEqualTo(503);
+    }
+
+    @Test
+    void letsAConfiguredOriginCallFromABrowser() {
+        http.options().uri("/orders").header("Origin", "https://shop.example")
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "Authorization, Content-Type").exchange()
+            .expectStatus().isOk()
+            .expectHeader().valueEquals("Access-Control-Allow-Origin", "https://shop.example");
+        http.options().uri("/orders").header("Origin", "https://evil.example")
+            .header("Access-Control-Request-Method", "POST").exchange()
+            .expectStatus().isForbidden()
+            .expectHeader().doesNotExist("Access-Control-Allow-Origin");
+    }
+}

@@ -1,0 +1,62 @@
+package shop.defaults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+
+class InternalTokensTest {
+
+    private static final String KEY = "a-key-of-at-least-thirty-two-characters";
+    private final Clock now = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final InternalTokens gateway = tokens("api-gateway", KEY, now);
+    private final InternalTokens orderService = tokens("order-service", KEY, now);
+
+    @Test
+    void provesWhichServiceCallsForWhichUser() {
+        String token = gateway.issue("order-service", new Caller("Gregor", Role.CUSTOMER));
+        assertThat(orderService.verify(token))
+            .isEqualTo(new InternalCall("api-gateway", new Caller("Gregor", Role.CUSTOMER)));
+        assertThat(orderService.verify(gateway.issue("order-service", null)))
+            .isEqualTo(new InternalCall("api-gateway", null));
+    }
+
+    @Test
+    void refusesATokenMeantForAnotherService() {
+        assertThat(orderService.verify(gateway.issue("payment-service", null))).isNull();
+    }
+
+    @Test
+    void refusesATokenSignedWithAnotherKey() {
+        String forged = tokens("api-gateway", "another-key-of-at-least-thirty-two-chars", now)
+            .issue("order-service", new Caller("Gregor", Role.ADMIN));
+        assertThat(orderService.verify(forged)).isNull();
+    }
+
+    @Test
+    void refusesAnExpiredTokenAndGarbage() {
+        String old = tokens("api-gateway", KEY, Clock.offset(now, Duration.ofMinutes(-5))).issue("order-service", null);
+        assertThat(orderService.verify(old)).isNull();
+        assertThat(orderService.verify("not.a.token")).isNull();
+        String token = gateway.issue("order-service", new Caller("Gregor", Role.CUSTOMER));
+        String tampered = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "BB" : "AA");
+        assertThat(orderService.verify(tampered)).isNull();
+    }
+
+    @Test
+    void refusesThePublishedLocalKeyOutsideTheLocalProfile() {
+        var local = new InternalAuthProperties(InternalAuthProperties.LOCAL_KEY_PREFIX + "x".repeat(40),
+                Duration.ofSeconds(60), true, false);
+        assertThatThrownBy(() -> new InternalTokens("order-service", local, now))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("SHOP_INTERNAL_AUTH_KEY");
+    }
+
+    private static InternalTokens tokens(String service, String key, Clock clock) {
+        return new InternalTokens(service, new InternalAuthProperties(key, Duration.ofSeconds(60), true, false), clock);
+    }
+}
