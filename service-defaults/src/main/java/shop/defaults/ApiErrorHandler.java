@@ -151,6 +151,10 @@ class ApiErrorHandler extends ResponseEntityExceptionHandler {
         return error.getDefaultMessage() != null ? error.getDefaultMessage() : "is invalid";
     }
 
+    /**
+     * Says what was wrong with a body without echoing it: field names only when they are plain
+     * words, and a position instead of the parser's own message, which quotes the input.
+     */
     private static String unreadableDetail(HttpMessageNotReadableException e) {
         Throwable cause = e.getCause();
         while (cause != null && !(cause instanceof JacksonException)) {
@@ -160,19 +164,27 @@ class ApiErrorHandler extends ResponseEntityExceptionHandler {
             return "The request body is missing or is not JSON";
         }
         if (json instanceof UnrecognizedPropertyException unknown) {
-            return "Unknown field '%s'".formatted(unknown.getPropertyName());
-        }
-        if (json instanceof StreamReadException && json.getPath().isEmpty()) {
-            return "Malformed JSON: " + json.getOriginalMessage();
+            return plainName(unknown.getPropertyName()) ? "Unknown field '%s'".formatted(unknown.getPropertyName())
+                    : "Unknown field";
         }
         String field = json.getPath().stream()
             .map(reference -> reference.getPropertyName() != null ? reference.getPropertyName()
                     : "[" + reference.getIndex() + "]")
             .collect(Collectors.joining("."));
+        if (!plainName(field.replaceAll("\\[\\d+]", "").replace(".", "_"))) {
+            field = "";
+        }
         if (json instanceof StreamReadException) {
-            return field.isEmpty() ? "Malformed JSON" : "Malformed JSON at field '%s'".formatted(field);
+            var where = json.getLocation();
+            String position = where == null ? "" : " at line %d, column %d".formatted(where.getLineNr(),
+                    where.getColumnNr());
+            return field.isEmpty() ? "Malformed JSON" + position : "Malformed JSON at field '%s'".formatted(field);
         }
         return field.isEmpty() ? "The request body does not have the expected shape"
                 : "Field '%s' has the wrong type or format".formatted(field);
+    }
+
+    private static boolean plainName(String name) {
+        return name != null && name.matches("[A-Za-z0-9_]{1,64}");
     }
 }

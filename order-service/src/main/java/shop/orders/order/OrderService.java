@@ -61,7 +61,7 @@ class OrderService {
     Placement place(Caller caller, PlaceOrderRequest request, @Nullable String idempotencyKey) {
         String customer = request.customer() != null ? request.customer() : caller.customer();
         if (!caller.mayActFor(customer)) {
-            throw new CustomerMismatch(customer);
+            throw new CustomerMismatch();
         }
         String fingerprint = RequestFingerprint.of(request, customer);
         if (idempotencyKey != null) {
@@ -70,7 +70,7 @@ class OrderService {
                 return replay(earlier.get(), fingerprint, idempotencyKey);
             }
         }
-        Product product = catalog.find(request.item()).orElseThrow(() -> new UnknownItem(request.item()));
+        Product product = catalog.find(request.item()).orElseThrow(() -> new UnknownItem());
         checkClientExpectations(request, product);
         String paymentMethod = request.paymentMethod() != null ? request.paymentMethod()
                 : properties.defaultPaymentMethod();
@@ -95,7 +95,7 @@ class OrderService {
         UUID orderId = parseId(id);
         return orders.find(orderId)
             .filter(order -> caller.mayActFor(order.customer()))
-            .orElseThrow(() -> new OrderNotFound(id));
+            .orElseThrow(() -> new OrderNotFound());
     }
 
     /** A customer sees their own orders; an admin everyone's, or one customer's. */
@@ -174,7 +174,7 @@ class OrderService {
 
     private Placement replay(IdempotencyKeys.Entry earlier, String fingerprint, String idempotencyKey) {
         if (!earlier.fingerprint().equals(fingerprint)) {
-            throw new IdempotencyKeyReused(idempotencyKey);
+            throw new IdempotencyKeyReused();
         }
         return new Placement(orders.find(earlier.orderId()).orElseThrow(), true);
     }
@@ -204,7 +204,7 @@ class OrderService {
             return UUID.fromString(id);
         }
         catch (IllegalArgumentException e) {
-            throw new OrderNotFound(id);
+            throw new OrderNotFound();
         }
     }
 }

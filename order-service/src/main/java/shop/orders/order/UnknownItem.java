@@ -3,7 +3,7 @@ package shop.orders.order;
 /** The item named is not in the catalog. */
 class UnknownItem extends RuntimeException {
 
-    UnknownItem(String item) {
-        super("Unknown item '%s': see GET /products".formatted(item));
+    UnknownItem() {
+        super("'item' names no product of the catalog: see GET /products");
     }
 }
