@@ -146,6 +146,21 @@ class HostileInputSystemTest {
 
     @Test
     @Order(4)
+    void hangsUpOnAClientThatSendsTooSlowly() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(shop.gatewayUrl().replaceAll(".*:", "")))) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write("GET /orders HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long started = System.nanoTime();
+            byte[] answer = socket.getInputStream().readAllBytes();
+            long waitedSeconds = (System.nanoTime() - started) / 1_000_000_000;
+            assertThat(waitedSeconds).as("the gateway gives up on the unfinished request").isBetween(3L, 12L);
+            assertThat(new String(answer, StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/1.1 2");
+        }
+    }
+
+    @Test
+    @Order(5)
     void storedNothingForARefusedRequest() throws Exception {
         shop.stop();
         try (Connection orders = shop.database("order-service").connect();

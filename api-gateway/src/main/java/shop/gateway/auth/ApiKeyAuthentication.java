@@ -19,7 +19,7 @@ import shop.defaults.Problems;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Requires {@code Authorization: Bearer <api key>} on every call but the catalog, the actuator
+ * Requires {@code Authorization: Bearer <api key or OIDC access token>} on every call but the catalog, the actuator
  * and CORS preflights, and puts the {@link Caller} in the request attribute {@link #CALLER}.
  */
 @Component
@@ -35,10 +35,12 @@ public class ApiKeyAuthentication extends OncePerRequestFilter {
     private static final String BEARER = "Bearer ";
 
     private final ApiKeys apiKeys;
+    private final OidcTokens oidcTokens;
     private final JsonMapper json;
 
-    ApiKeyAuthentication(ApiKeys apiKeys, JsonMapper json) {
+    ApiKeyAuthentication(ApiKeys apiKeys, OidcTokens oidcTokens, JsonMapper json) {
         this.apiKeys = apiKeys;
+        this.oidcTokens = oidcTokens;
         this.json = json;
     }
 
@@ -54,16 +56,22 @@ public class ApiKeyAuthentication extends OncePerRequestFilter {
             throws ServletException, IOException {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         Optional<Caller> caller = authorization != null && authorization.startsWith(BEARER)
-                ? apiKeys.callerFor(authorization.substring(BEARER.length()).strip())
+                ? callerFor(authorization.substring(BEARER.length()).strip())
                 : Optional.empty();
         if (caller.isEmpty()) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            String detail = authorization == null ? "Send an API key: Authorization: Bearer <key>"
-                    : "The API key is not valid";
+            String detail = authorization == null ? "Send credentials: Authorization: Bearer <key or token>"
+                    : "The credentials are not valid";
             Problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated", detail), json);
             return;
         }
         request.setAttribute(CALLER, caller.get());
         chain.doFilter(request, response);
+    }
+
+    /** A JWT (three dot-separated parts) when an issuer is configured, an API key otherwise. */
+    private Optional<Caller> callerFor(String credential) {
+        boolean looksLikeJwt = credential.chars().filter(c -> c == '.').count() == 2;
+        return oidcTokens.enabled() && looksLikeJwt ? oidcTokens.callerFor(credential) : apiKeys.callerFor(credential);
     }
 }

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 import shop.defaults.Caller;
 
 /**
- * Looks up the caller an API key stands for. Refuses to start with no keys, or with the
- * published demo keys outside the local profile.
+ * Looks up the caller an API key stands for. Refuses to start with no credentials at all (no
+ * keys and no OIDC issuer), or with the published demo keys outside the local profile.
  */
 @Component
 class ApiKeys {
@@ -25,9 +25,10 @@ class ApiKeys {
 
     private final Map<String, Caller> callersByHash;
 
-    ApiKeys(AuthProperties properties) {
-        if (properties.apiKeys().isEmpty()) {
-            throw new IllegalStateException("No API keys configured: set shop.gateway.api-keys");
+    ApiKeys(AuthProperties properties, OidcProperties oidc) {
+        if (properties.apiKeys().isEmpty() && !oidc.enabled()) {
+            throw new IllegalStateException(
+                    "No credentials configured: set shop.gateway.api-keys or shop.gateway.oidc.issuer");
         }
         boolean demoKeyConfigured = properties.apiKeys().stream()
             .anyMatch(key -> DEMO_KEYS.stream().map(ApiKeys::sha256).anyMatch(key.sha256()::equals));
