@@ -117,11 +117,14 @@ class ObservabilitySystemTest {
         String id = placed.json().get("id").asString();
         await().atMost(Duration.ofSeconds(30)).until(
                 () -> "PAID".equals(gateway.get("/orders/" + id, Gateway.GREGOR).json().get("status").asString()));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(spans)
-            .anyMatch(span -> span.traceId().equals(traceId) && span.service().equals("order-service")
-                    && span.name().equals("order payment retry")));
-        assertThat(spans.stream().filter(s -> s.traceId().equals(traceId) && s.service().equals("payment-service"))
-            .map(ReceivedSpan::name).toList()).as("both charge attempts, in the order's trace").hasSizeGreaterThanOrEqualTo(2);
+        // Spans leave each service in batches, every few seconds: wait for both services' batches.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(spans).anyMatch(span -> span.traceId().equals(traceId)
+                    && span.service().equals("order-service") && span.name().equals("order payment retry"));
+            assertThat(spans.stream().filter(s -> s.traceId().equals(traceId)
+                    && s.service().equals("payment-service")).toList())
+                .as("both charge attempts, in the order's trace").hasSizeGreaterThanOrEqualTo(2);
+        });
     }
 
     @Test
