@@ -42,11 +42,7 @@ class FaultInjectionSystemTest {
     private static final String[] CARDS = { null, null, null, null, null, null, "4242424242424242",
         "4000000000000002", "4000000000009995", "4000000000000119" };
 
-    /** What a client was told about an order it placed. */
-    record Answer(String orderId, int httpStatus, String status, BigDecimal amount) {
-    }
-
-    private final Map<String, Answer> acknowledged = new ConcurrentHashMap<>();
+    private final Map<String, ShopInvariants.Answer> acknowledged = new ConcurrentHashMap<>();
     private final Set<String> refundsAcknowledged = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final AtomicInteger retries = new AtomicInteger();
@@ -83,7 +79,7 @@ class FaultInjectionSystemTest {
             }
             long pendingLeft = awaitNoPendingOrders(shop, Duration.ofMinutes(2));
             shop.stop();
-            Invariants found = check(shop, pendingLeft);
+            ShopInvariants.Found found = ShopInvariants.check(shop, acknowledged, refundsAcknowledged, pendingLeft);
             System.out.println(found.report(faults, retries.get(), proxy.resets.get()));
             assertThat(unexpected).as("answers no client should get").isEmpty();
             assertThat(found.violations()).as(found.report(faults, retries.get(), proxy.resets.get())).isEmpty();
@@ -152,7 +148,7 @@ class FaultInjectionSystemTest {
                 continue;
             }
             String id = answer.json().get("id").asString();
-            acknowledged.put(id, new Answer(id, answer.status(), answer.json().get("status").asString(),
+            acknowledged.put(id, new ShopInvariants.Answer(id, answer.status(), answer.json().get("status").asString(),
                     answer.json().get("amount").decimalValue()));
             if ("PAID".equals(answer.json().get("status").asString()) && random.nextInt(10) == 0) {
                 Gateway.Response refund = retrying(() -> gateway.post("/orders/" + id + "/refund", Gateway.GREGOR, null));
@@ -252,96 +248,6 @@ class FaultInjectionSystemTest {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    /** The database rows the invariants are about. */
-    record OrderRow(String id, String status, long amountMinor) {
-    }
-
-    record ChargeRow(String orderId, String type, String status, long amountMinor) {
-    }
-
-    record Invariants(int acknowledged, long lost, long pendingLeft, long doubleCharges, long paidWithoutOneCharge,
-            long chargesWithoutOrder, long failedButCharged, long refundsBeyondCharge, long answersContradicted,
-            List<String> violations) {
-
-        String report(Map<String, AtomicInteger> faults, int retries, int resets) {
-            return """
-                    fault injection survived: %s; %d connection resets; %d client retries
-                    orders acknowledged %d: lost %d, double charges %d, PAID without exactly one charge %d, \
-                    charges without order %d, PAYMENT_FAILED but charged %d, refunds beyond charge %d, \
-                    answers contradicted %d, left PENDING %d""".formatted(faults, resets, retries, acknowledged,
-                    lost, doubleCharges, paidWithoutOneCharge, chargesWithoutOrder, failedButCharged,
-                    refundsBeyondCharge, answersContradicted, pendingLeft);
-        }
-    }
-
-    private Invariants check(ShopProcesses shop, long pendingWhileRunning) throws SQLException {
-        Map<String, OrderRow> orders = new HashMap<>();
-        try (Connection db = shop.database("order-service").connect();
-                ResultSet rs = db.createStatement().executeQuery(
-                        "select cast(id as varchar(36)) as id, status, amount_minor from orders")) {
-            while (rs.next()) {
-                orders.put(rs.getString("id"), new OrderRow(rs.getString("id"), rs.getString("status"),
-                        rs.getLong("amount_minor")));
-            }
-        }
-        List<ChargeRow> transactions = new ArrayList<>();
-        try (Connection db = shop.database("payment-service").connect();
-                ResultSet rs = db.createStatement().executeQuery(
-                        "select cast(order_id as varchar(36)) as order_id, type, status, amount_minor from transactions")) {
-            while (rs.next()) {
-                transactions.add(new ChargeRow(rs.getString("order_id"), rs.getString("type"), rs.getString("status"),
-                        rs.getLong("amount_minor")));
-            }
-        }
-        List<String> violations = new ArrayList<>();
-        Map<String, List<ChargeRow>> succeededCharges = new HashMap<>();
-        Map<String, ChargeRow> refunds = new HashMap<>();
-        for (ChargeRow row : transactions) {
-            if (row.type().equals("CHARGE") && row.status().equals("SUCCEEDED")) {
-                succeededCharges.computeIfAbsent(row.orderId(), id -> new ArrayList<>()).add(row);
-            }
-            if (row.type().equals("REFUND")) {
-                refunds.put(row.orderId(), row);
-            }
-        }
-        long lost = acknowledged.keySet().stream().filter(id -> !orders.containsKey(id)).peek(
-                id -> violations.add("acknowledged order lost: " + id)).count();
-        long pendingLeft = Math.max(pendingWhileRunning,
-                orders.values().stream().filter(o -> o.status().equals("PENDING")).peek(
-                        o -> violations.add("left PENDING: " + o.id())).count());
-        long doubleCharges = succeededCharges.entrySet().stream().filter(e -> e.getValue().size() > 1).peek(
-                e -> violations.add("charged twice: " + e.getKey())).count();
-        long paidWithoutOneCharge = orders.values().stream()
-            .filter(o -> o.status().equals("PAID") || o.status().equals("REFUNDED"))
-            .filter(o -> succeededCharges.getOrDefault(o.id(), List.of()).size() != 1
-                    || succeededCharges.get(o.id()).getFirst().amountMinor() != o.amountMinor())
-            .peek(o -> violations.add("paid without exactly one charge of its amount: " + o.id())).count();
-        long chargesWithoutOrder = succeededCharges.keySet().stream().filter(id -> !orders.containsKey(id)).peek(
-                id -> violations.add("charge without order: " + id)).count();
-        long failedButCharged = orders.values().stream()
-            .filter(o -> o.status().equals("PAYMENT_FAILED") && succeededCharges.containsKey(o.id()))
-            .peek(o -> violations.add("failed but charged: " + o.id())).count();
-        long refundsBeyondCharge = refunds.values().stream()
-            .filter(r -> !succeededCharges.containsKey(r.orderId())
-                    || r.amountMinor() > succeededCharges.get(r.orderId()).getFirst().amountMinor())
-            .peek(r -> violations.add("refund beyond its charge: " + r.orderId())).count();
-        long contradicted = acknowledged.values().stream().filter(answer -> {
-            OrderRow row = orders.get(answer.orderId());
-            if (row == null) {
-                return false;
-            }
-            boolean toldPaid = answer.status().equals("PAID");
-            boolean toldFailed = answer.status().equals("PAYMENT_FAILED");
-            boolean refunded = refundsAcknowledged.contains(answer.orderId());
-            return toldPaid && !(row.status().equals("PAID") || row.status().equals("REFUNDED"))
-                    || toldFailed && !row.status().equals("PAYMENT_FAILED")
-                    || refunded && !row.status().equals("REFUNDED")
-                    || answer.amount().movePointRight(2).longValueExact() != row.amountMinor();
-        }).peek(answer -> violations.add("answer contradicted by the database: " + answer)).count();
-        return new Invariants(acknowledged.size(), lost, pendingLeft, doubleCharges, paidWithoutOneCharge,
-                chargesWithoutOrder, failedButCharged, refundsBeyondCharge, contradicted, violations);
     }
 
     private static void sleep(long millis) {
