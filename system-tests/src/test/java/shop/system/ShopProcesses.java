@@ -81,21 +81,33 @@ final class ShopProcesses implements AutoCloseable {
         return this;
     }
 
-    /** Starts all three and waits until each reports ready. */
+    /** Starts all three and waits until each reports ready; if one does not, stops them all. */
     ShopProcesses start() throws Exception {
-        for (String service : SERVICES) {
-            launch(service);
+        try {
+            for (String service : SERVICES) {
+                launch(service);
+            }
+            for (String service : SERVICES) {
+                awaitReady(service);
+            }
+            return this;
         }
-        for (String service : SERVICES) {
-            awaitReady(service);
+        catch (Exception | Error e) {
+            stop();
+            throw e;
         }
-        return this;
     }
 
-    /** Starts one service (again) and waits until it is ready. */
+    /** Starts one service (again) and waits until it is ready; if it does not get there, kills it. */
     void restart(String service) throws Exception {
         launch(service);
-        awaitReady(service);
+        try {
+            awaitReady(service);
+        }
+        catch (IllegalStateException e) {
+            kill(service);
+            throw e;
+        }
     }
 
     /** {@code kill -9}: no shutdown hook, no graceful anything. */
