@@ -116,6 +116,18 @@ class ShopCommandSystemTest {
         }
     }
 
+    @Test
+    void saysInOneLineThatTheBuildFailed() throws Exception {
+        Path data = Files.createTempDirectory("shop-build");
+        // An option Maven does not know makes the build fail at once, as a broken build would.
+        try (Run run = Run.start(data, Map.of("MAVEN_ARGS", "--no-such-maven-option"), List.of("build"))) {
+            assertThat(run.awaitExit()).isNotZero();
+            assertThat(run.output()).last().asString().startsWith("shop: the build failed; see ")
+                .contains(data.resolve("logs/build.log").toString());
+            assertThat(run.output()).hasSizeLessThanOrEqualTo(2).noneMatch(line -> line.contains("Exception"));
+        }
+    }
+
     private static void dropDatabases(String prefix) throws Exception {
         for (String service : List.of("orders", "payments")) {
             new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
