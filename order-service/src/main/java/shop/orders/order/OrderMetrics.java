@@ -26,6 +26,7 @@ class OrderMetrics {
         DistributionSummary.builder("shop.orders.amount")
             .description("Amounts of the orders placed, in units of their currency")
             .tag("currency", order.amount().currency()).register(meters)
+            // Micrometer takes doubles: a reading for dashboards, never an amount that is charged.
             .record(order.amount().amount().doubleValue());
     }
 

@@ -77,7 +77,7 @@ class OrderService {
         if (paymentMethod == null) {
             throw new PaymentMethodMissing();
         }
-        Order order = newOrder(customer, product, request, paymentMethod);
+        Order order = newOrder(customer, product, request);
         try {
             store(order, caller, idempotencyKey, fingerprint);
         }
@@ -179,7 +179,7 @@ class OrderService {
         return new Placement(orders.find(earlier.orderId()).orElseThrow(), true);
     }
 
-    private Order newOrder(String customer, Product product, PlaceOrderRequest request, String paymentMethod) {
+    private Order newOrder(String customer, Product product, PlaceOrderRequest request) {
         try {
             boolean usesDefault = request.paymentMethod() == null;
             return Order.place(customer, product, request.quantityOrOne(), usesDefault, clock.instant(),

@@ -45,6 +45,7 @@ class PendingOrderMetrics implements MeterBinder {
             .baseUnit("seconds").description("Age of the oldest pending order").register(registry);
     }
 
+    /** Seconds, not money: the age of the oldest pending order. */
     private double oldestAgeSeconds() {
         Instant oldest = counts().oldest();
         return oldest == null ? 0 : Duration.between(oldest, clock.instant()).toMillis() / 1000.0;

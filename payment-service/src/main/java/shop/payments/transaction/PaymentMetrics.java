@@ -34,6 +34,7 @@ class PaymentMetrics {
                 .description("Money moved, by transaction type, in units of its currency")
                 .tag("type", typeOf(transaction.type()))
                 .tag("currency", transaction.amount().currency()).register(meters)
+                // Micrometer takes doubles: a reading for dashboards, never an amount that is charged.
                 .record(transaction.amount().amount().doubleValue());
         }
     }
