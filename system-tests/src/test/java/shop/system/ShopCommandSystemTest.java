@@ -91,6 +91,39 @@ class ShopCommandSystemTest {
     }
 
     @Test
+    void stopsEveryServiceOnCtrlCEvenWhenItsOutputIsGone() throws Exception {
+        Path log = Files.createTempFile("shop-run", ".log");
+        // `./shop run | tee log` in a terminal of its own; Ctrl-C reaches the whole foreground group,
+        // tee dies with it, and the script must still stop the services.
+        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", "bash '" + SHOP + "' run | tee '" + log + "'")
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(ports());
+        builder.environment().put("SHOP_DATA_DIR", Files.createTempDirectory("shop-pipe").toString());
+        Process group = builder.start();
+        try {
+            Instant deadline = Instant.now().plusSeconds(90);
+            while (!Files.readString(log).contains("Shop is up")) {
+                assertThat(Instant.now()).as("shop run did not come up").isBefore(deadline);
+                Thread.sleep(200);
+            }
+            List<ProcessHandle> services = group.descendants()
+                .filter(p -> p.info().command().map(command -> command.endsWith("java")).orElse(false)).toList();
+            assertThat(services).hasSize(3);
+            new ProcessBuilder("kill", "-INT", "--", "-" + group.pid()).start().waitFor();
+            assertThat(group.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            Instant stopped = Instant.now().plusSeconds(40);
+            while (services.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(stopped)) {
+                Thread.sleep(200);
+            }
+            assertThat(services).as("no JVM left running").noneMatch(ProcessHandle::isAlive);
+        }
+        finally {
+            group.descendants().forEach(ProcessHandle::destroyForcibly);
+            group.destroyForcibly();
+        }
+    }
+
+    @Test
     void refusesAPortInUseInOneLine() throws Exception {
         Map<String, String> ports = ports();
         int taken = Integer.parseInt(ports.get("ORDER_SERVICE_PORT"));
