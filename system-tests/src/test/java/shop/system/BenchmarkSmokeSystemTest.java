@@ -38,11 +38,14 @@ class BenchmarkSmokeSystemTest {
             assertThat(open.errors() + closed.errors()).isZero();
             assertThat(open.latencies().getTotalCount()).isEqualTo(open.acknowledged().size());
 
+            // An order answered 202 under a cold start is finished by the recovery job: let it.
+            long pendingLeft = ShopInvariants.awaitNoPendingOrders(new Gateway(shop.gatewayUrl()),
+                    Duration.ofMinutes(1));
             shop.stop();
             Map<String, ShopInvariants.Answer> answers = java.util.stream.Stream
                 .concat(open.acknowledged().stream(), closed.acknowledged().stream())
                 .collect(Collectors.toMap(id -> id, id -> new ShopInvariants.Answer(id, 0, null, null)));
-            ShopInvariants.Found found = ShopInvariants.check(shop, answers, Set.of(), 0);
+            ShopInvariants.Found found = ShopInvariants.check(shop, answers, Set.of(), pendingLeft);
             assertThat(found.violations()).as(String.join("\n", found.violations())).isEmpty();
             assertThat(found.lost()).isZero();
         }

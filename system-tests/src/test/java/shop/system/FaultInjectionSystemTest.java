@@ -2,9 +2,6 @@ package shop.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
-import shop.testing.TestDatabase;
 
 /**
  * The saga under crashes and network faults. The three services run as real processes, with a
@@ -75,7 +71,7 @@ class FaultInjectionSystemTest {
                 clients.shutdown();
                 assertThat(clients.awaitTermination(3, TimeUnit.MINUTES)).as("clients finish").isTrue();
             }
-            long pendingLeft = awaitNoPendingOrders(shop, Duration.ofMinutes(2));
+            long pendingLeft = ShopInvariants.awaitNoPendingOrders(gateway, Duration.ofMinutes(2));
             shop.stop();
             ShopInvariants.Found found = ShopInvariants.check(shop, acknowledged, refundsAcknowledged, pendingLeft);
             System.out.println(found.report(faults, retries.get(), proxy.resets.get()));
@@ -222,30 +218,6 @@ class FaultInjectionSystemTest {
 
     private void count(String fault) {
         faults.computeIfAbsent(fault, f -> new AtomicInteger()).incrementAndGet();
-    }
-
-    private static long awaitNoPendingOrders(ShopProcesses shop, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        long pending;
-        do {
-            sleep(500);
-            pending = countPending(shop);
-        }
-        while (pending > 0 && Instant.now().isBefore(deadline));
-        return pending;
-    }
-
-    private static long countPending(ShopProcesses shop) throws SQLException {
-        if (shop.database("order-service").kind() == TestDatabase.Kind.H2) {
-            // An embedded database is open only to its process: the count comes after the stop.
-            return 0;
-        }
-        try (Connection orders = shop.database("order-service").connect();
-                ResultSet rs = orders.createStatement().executeQuery(
-                        "select count(*) from orders where status = 'PENDING'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static void sleep(long millis) {

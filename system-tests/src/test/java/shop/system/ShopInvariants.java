@@ -28,6 +28,21 @@ final class ShopInvariants {
     private ShopInvariants() {
     }
 
+    /**
+     * Waits, up to {@code timeout}, until no order is PENDING (asked through the gateway as admin,
+     * so it works on either database while the services run); returns how many still are.
+     */
+    static long awaitNoPendingOrders(Gateway gateway, java.time.Duration timeout) throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+        long pending;
+        do {
+            Thread.sleep(500);
+            pending = gateway.get("/orders?status=PENDING&size=100", Gateway.ADMIN).json().size();
+        }
+        while (pending > 0 && java.time.Instant.now().isBefore(deadline));
+        return pending;
+    }
+
     /** The database rows the invariants are about. */
     record OrderRow(String id, String status, long amountMinor) {
     }
