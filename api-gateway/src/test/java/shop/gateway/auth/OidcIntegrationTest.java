@@ -20,10 +20,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
@@ -37,6 +37,7 @@ import shop.testing.TestTokens;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "shop.gateway.oidc.audience=shop-api", "shop.gateway.downstreams.order-service=http://127.0.0.1:9",
         "shop.gateway.downstreams.payment-service=http://127.0.0.1:9" })
+@AutoConfigureRestTestClient
 class OidcIntegrationTest {
 
     private static final RSAKey ISSUER_KEY = generateKey();
@@ -54,15 +55,8 @@ class OidcIntegrationTest {
         issuer.stop(0);
     }
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     RestTestClient http;
-
-    @BeforeEach
-    void connect() {
-        http = RestTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-    }
 
     @Test
     void acceptsATokenFromTheIssuerForTheAudience() {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
@@ -21,17 +21,11 @@ import org.springframework.test.web.servlet.client.RestTestClient;
         "shop.gateway.downstreams.order-service=http://127.0.0.1:9",
         "shop.gateway.downstreams.payment-service=http://127.0.0.1:9" })
 @ActiveProfiles("local")
+@AutoConfigureRestTestClient
 class LimitsIntegrationTest {
 
-    @LocalServerPort
-    int port;
-
+    @Autowired
     RestTestClient http;
-
-    @BeforeEach
-    void connect() {
-        http = RestTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-    }
 
     @Test
     void answers429WithRetryAfterPastTheCallersLimitOnly() {

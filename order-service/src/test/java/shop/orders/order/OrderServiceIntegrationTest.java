@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -38,6 +38,7 @@ import shop.testing.TestTokens;
         "spring.http.serviceclient.payments.read-timeout=500ms", "shop.orders.recovery.interval=200ms",
         "shop.orders.recovery.first-delay=1s", "shop.orders.recovery.max-backoff=1s",
         "shop.orders.default-payment-method=4242424242424242", "shop.orders.payments.breaker.open-for=1s" })
+@AutoConfigureRestTestClient
 class OrderServiceIntegrationTest {
 
     private static final FakePaymentService payments = startFakePaymentService();
@@ -55,20 +56,17 @@ class OrderServiceIntegrationTest {
         payments.close();
     }
 
-    @LocalServerPort
-    int port;
-
     @Autowired
     JdbcClient jdbc;
 
     @Autowired
     CircuitBreaker paymentBreaker;
 
+    @Autowired
     RestTestClient http;
 
     @BeforeEach
     void connect() {
-        http = RestTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
         payments.mode = FakePaymentService.Mode.NORMAL;
         paymentBreaker.reset();
     }
