@@ -65,6 +65,14 @@ public class ServiceDefaultsAutoConfiguration implements WebMvcConfigurer {
         return registration;
     }
 
+    /** Right after the observation filter (HIGHEST_PRECEDENCE + 1): refusals show in the request metrics. */
+    @Bean
+    FilterRegistrationBean<InFlightLimit> inFlightLimit(ServiceDefaultsProperties properties, JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new InFlightLimit(properties.maxInFlight(), json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
     @Bean
     FilterRegistrationBean<RequestSizeLimit> requestSizeLimit(ServiceDefaultsProperties properties, JsonMapper json) {
         var registration = new FilterRegistrationBean<>(new RequestSizeLimit(properties.maxBodySize(), json));
