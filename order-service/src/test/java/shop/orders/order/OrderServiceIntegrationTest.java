@@ -12,6 +12,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,9 @@ class OrderServiceIntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    DataSource dataSource;
 
     @Autowired
     CircuitBreaker paymentBreaker;
@@ -359,6 +364,38 @@ class OrderServiceIntegrationTest {
             .param("createdAt", java.sql.Timestamp.from(createdAt))
             .update();
         return id;
+    }
+
+    /** Set per connection by StatementTimeouts, not per statement: every pooled connection has it. */
+    @Test
+    void givesEveryPooledConnectionTheStatementTimeout() throws Exception {
+        boolean postgres = onPostgres();
+        String query = postgres ? "show statement_timeout"
+                : "select setting_value from information_schema.settings where setting_name = 'QUERY_TIMEOUT'";
+        var held = new ArrayList<java.sql.Connection>();
+        var timeouts = new ArrayList<String>();
+        try {
+            for (int i = 0; i < 10; i++) { // the whole pool at once, so each of its connections answers
+                var connection = dataSource.getConnection();
+                held.add(connection);
+                try (var statement = connection.createStatement(); var result = statement.executeQuery(query)) {
+                    result.next();
+                    timeouts.add(result.getString(1));
+                }
+            }
+        }
+        finally {
+            for (var connection : held) {
+                connection.close();
+            }
+        }
+        assertThat(timeouts).hasSize(10).containsOnly(postgres ? "5s" : "5000");
+    }
+
+    private boolean onPostgres() throws Exception {
+        try (var connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+        }
     }
 
     private long orderCount() {
