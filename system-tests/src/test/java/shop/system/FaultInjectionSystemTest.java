@@ -96,7 +96,13 @@ class FaultInjectionSystemTest {
             proxy.delay(Duration.ofMillis(400));
             var inFlight = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"cap\"}"));
-            sleep(300);
+            // Stop order-service only once the order is in its hands: when it calls payment-service.
+            // (A fixed pause was too short for a freshly started gateway on a slow machine.)
+            Instant sent = Instant.now().plusSeconds(20);
+            while (proxy.requestReads.get() == 0) {
+                assertThat(Instant.now()).as("order-service calls payment-service").isBefore(sent);
+                sleep(20);
+            }
             ProcessHandle orderService = shop.handle("order-service");
             var stopping = java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {

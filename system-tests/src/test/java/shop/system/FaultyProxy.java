@@ -27,6 +27,8 @@ final class FaultyProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     final AtomicInteger resets = new AtomicInteger();
+    /** Reads of request bytes so far: above zero once a caller has started sending a request. */
+    final AtomicInteger requestReads = new AtomicInteger();
     private volatile Mode mode = Mode.PASS;
     private volatile Duration delay = Duration.ZERO;
 
@@ -91,6 +93,9 @@ final class FaultyProxy implements AutoCloseable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (requestDirection) {
+                    requestReads.incrementAndGet();
+                }
                 Mode now = mode;
                 if (!requestDirection && now == Mode.RESET_AFTER_REQUEST) {
                     // The request was served; lose its answer.
