@@ -1,50 +1,56 @@
 package shop.defaults;
 
-import java.io.IOException;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Lets in only calls that carry a valid internal token ({@code Authorization: Bearer}); a call
  * straight to a service's port without one gets 401. Health and metrics stay open to probes.
  */
-class InternalAuthentication extends OncePerRequestFilter {
+public final class InternalAuthentication {
 
+    private static final String CALL = "shop.internal-call";
     private static final String BEARER = "Bearer ";
 
-    private final InternalTokens tokens;
-    private final JsonMapper json;
-
-    InternalAuthentication(InternalTokens tokens, JsonMapper json) {
-        this.tokens = tokens;
-        this.json = json;
+    private InternalAuthentication() {
     }
 
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return request.getRequestURI().startsWith("/actuator/");
+    public static Handler<RoutingContext> handler(InternalTokens tokens) {
+        return context -> {
+            if (context.request().path().startsWith(Operations.PREFIX)) {
+                context.next();
+                return;
+            }
+            String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
+            InternalCall call = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? tokens.verify(authorization.substring(BEARER.length()).strip()) : null;
+            if (call == null) {
+                context.response().putHeader("WWW-Authenticate", "Bearer");
+                Problems.send(context, Problem.of(401, "unauthenticated",
+                        "This service takes calls from other Shop services only"));
+                return;
+            }
+            context.put(CALL, call);
+            context.next();
+        };
     }
 
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        InternalCall call = authorization != null && authorization.startsWith(BEARER)
-                ? tokens.verify(authorization.substring(BEARER.length()).strip()) : null;
+    /** The call the request's token proved (the handler has run before any route). */
+    public static InternalCall call(RoutingContext context) {
+        InternalCall call = context.get(CALL);
         if (call == null) {
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-            Problems.write(response, Problems.of(HttpStatus.UNAUTHORIZED, "unauthenticated",
-                    "This service takes calls from other Shop services only"), json);
-            return;
+            throw new ProblemException(Problem.of(401, "unauthenticated", "This service takes calls from other Shop services only"));
         }
-        request.setAttribute(InternalCall.ATTRIBUTE, call);
-        chain.doFilter(request, response);
+        return call;
+    }
+
+    /** The end user the call is made for; 401 when the call names none. */
+    public static Caller caller(RoutingContext context) {
+        Caller caller = call(context).caller();
+        if (caller == null) {
+            throw new ProblemException(Problem.of(401, "unauthenticated", "This call must be made for an end user"));
+        }
+        return caller;
     }
 }

@@ -4,10 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A call from another Shop service, as its internal token proves: which service called, for
- * which end user (none for public calls such as the catalog). A controller may take it as a
- * parameter.
+ * which end user (none for calls made for nobody in particular, such as the catalog or a retry).
  */
 public record InternalCall(String service, @Nullable Caller caller) {
-
-    static final String ATTRIBUTE = "shop.internal-call";
 }

@@ -1,64 +1,107 @@
 package shop.defaults;
 
-import java.io.IOException;
-import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 
-import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
-import tools.jackson.databind.json.JsonMapper;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Builds RFC 9457 problem details with a stable {@code type} for every error Shop answers.
- * The type is {@code urn:shop:problem:<slug>}: clients may switch on it, so slugs never change.
+ * Writes every error as {@code application/problem+json}, and maps failures to problems in one
+ * place: a {@link ProblemException}'s own problem, the service's domain problems, vertx-web's
+ * statuses, and anything else as a 500 that is logged with its stack and shows nothing of it.
  */
 public final class Problems {
 
+    public static final String CONTENT_TYPE = "application/problem+json";
     private static final String TYPE_PREFIX = "urn:shop:problem:";
+    private static final Logger log = LoggerFactory.getLogger(Problems.class);
 
     private Problems() {
     }
 
-    public static ProblemDetail of(HttpStatusCode status, String slug, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_PREFIX + slug));
-        HttpStatus known = HttpStatus.resolve(status.value());
-        problem.setTitle(known != null ? known.getReasonPhrase() : "Error");
-        return problem;
+    public static void send(RoutingContext context, Problem problem) {
+        if (context.response().headWritten()) {
+            context.response().reset();
+            return;
+        }
+        context.response().setStatusCode(problem.status())
+            .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
+            .end(StrictJson.write(body(problem)));
     }
 
-    public static ResponseEntity<ProblemDetail> response(HttpStatusCode status, String slug, String detail) {
-        return response(of(status, slug, detail));
+    /** The JSON body of a problem, in RFC 9457's member order. */
+    public static Map<String, Object> body(Problem problem) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", TYPE_PREFIX + problem.slug());
+        body.put("title", HttpResponseStatus.valueOf(problem.status()).reasonPhrase());
+        body.put("status", problem.status());
+        body.put("detail", problem.detail());
+        if (!problem.errors().isEmpty()) {
+            body.put("errors", problem.errors());
+        }
+        return body;
     }
 
-    public static ResponseEntity<ProblemDetail> response(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    /**
+     * The router's failure handler. {@code domain} maps the service's own problems (return null
+     * for a failure that is not one).
+     */
+    public static Handler<RoutingContext> failureHandler(Function<Throwable, @Nullable Problem> domain) {
+        return context -> send(context, problemFor(context, domain));
     }
 
-    /** For filters, which answer before Spring MVC's content negotiation runs. */
-    public static void write(HttpServletResponse response, ProblemDetail problem, JsonMapper json) throws IOException {
-        response.setStatus(problem.getStatus());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
+    static Problem problemFor(RoutingContext context, Function<Throwable, @Nullable Problem> domain) {
+        Throwable failure = context.failure();
+        if (failure instanceof ProblemException refused) {
+            return refused.problem();
+        }
+        if (failure != null) {
+            Problem mapped = domain.apply(failure);
+            if (mapped != null) {
+                return mapped;
+            }
+        }
+        int status = failure instanceof HttpException http ? http.getStatusCode() : context.statusCode();
+        if (status < 400 || status >= 500 && failure != null && !(failure instanceof HttpException)) {
+            log.error("Request {} {} failed", context.request().method(), routeOf(context), failure);
+            return Problem.of(500, "internal-error", "Something went wrong on our side; it has been logged");
+        }
+        return forStatus(status);
     }
 
-    /** The slug of the framework's own errors, by status. */
-    static String slugFor(HttpStatusCode status) {
-        return switch (status.value()) {
-            case 400 -> "invalid-request";
-            case 401 -> "unauthenticated";
-            case 403 -> "forbidden";
-            case 404 -> "not-found";
-            case 405 -> "method-not-allowed";
-            case 406 -> "not-acceptable";
-            case 413 -> "payload-too-large";
-            case 415 -> "unsupported-media-type";
-            case 429 -> "too-many-requests";
-            case 503 -> "service-unavailable";
-            default -> status.is5xxServerError() ? "internal-error" : "client-error";
+    /** The problem of a refusal that only has a status (vertx-web's own, or a plain {@code fail(404)}). */
+    public static Problem forStatus(int status) {
+        return switch (status) {
+            case 400 -> Problem.of(400, "invalid-request", "The request is not valid");
+            case 401 -> Problem.of(401, "unauthenticated", "Authentication is required");
+            case 403 -> Problem.of(403, "forbidden", "You may not do this");
+            case 404 -> Problem.of(404, "not-found", "There is nothing here");
+            case 405 -> Problem.of(405, "method-not-allowed", "This method is not allowed here");
+            case 406 -> Problem.of(406, "not-acceptable", "This resource answers JSON only");
+            case 413 -> Problem.of(413, "payload-too-large", "The request body is too large");
+            case 414 -> Problem.of(414, "uri-too-long", "The request URL is too long");
+            case 415 -> Problem.of(415, "unsupported-media-type", "The request body must be JSON (application/json)");
+            case 429 -> Problem.of(429, "too-many-requests", "Too many requests; retry later");
+            case 431 -> Problem.of(431, "headers-too-large", "The request headers are too large");
+            case 503 -> Problem.of(503, "service-unavailable", "The service is unavailable; retry later");
+            default -> status >= 500
+                    ? Problem.of(status, "internal-error", "Something went wrong on our side")
+                    : Problem.of(status, "client-error", "The request cannot be served");
         };
+    }
+
+    /** The route template of a request, never its raw path (which may carry anything a client sent). */
+    public static String routeOf(RoutingContext context) {
+        var route = context.currentRoute();
+        String path = route == null ? null : route.getPath();
+        return path == null ? "UNKNOWN" : path;
     }
 }

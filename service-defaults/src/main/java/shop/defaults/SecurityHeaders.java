@@ -1,27 +1,30 @@
 package shop.defaults;
 
-import java.io.IOException;
-
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.web.filter.OncePerRequestFilter;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * The headers a browser-facing answer should carry: no content sniffing, no framing, no
- * referrer, and a content security policy that lets a JSON answer load nothing.
+ * Headers that keep a browser from doing anything clever with an answer: no type sniffing, no
+ * framing, a policy that loads nothing, no caching of data that belongs to one caller. A page
+ * that must load its own scripts (the API's docs) sets its own policy after this.
  */
-class SecurityHeaders extends OncePerRequestFilter {
+final class SecurityHeaders {
 
-    @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("X-Frame-Options", "DENY");
-        response.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-        response.setHeader("Referrer-Policy", "no-referrer");
-        response.setHeader("Cache-Control", "no-store");
-        chain.doFilter(request, response);
+    static final String CONTENT_SECURITY_POLICY = "Content-Security-Policy";
+
+    private SecurityHeaders() {
+    }
+
+    static Handler<RoutingContext> handler() {
+        return context -> {
+            MultiMap headers = context.response().headers();
+            headers.set("X-Content-Type-Options", "nosniff")
+                .set("X-Frame-Options", "DENY")
+                .set(CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'")
+                .set("Cache-Control", "no-store")
+                .set("Referrer-Policy", "no-referrer");
+            context.next();
+        };
     }
 }

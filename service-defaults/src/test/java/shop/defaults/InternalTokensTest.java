@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,13 +51,22 @@ class InternalTokensTest {
 
     @Test
     void refusesThePublishedLocalKeyOutsideTheLocalProfile() {
-        var local = new InternalAuthProperties(InternalAuthProperties.LOCAL_KEY_PREFIX + "x".repeat(40),
-                Duration.ofSeconds(60), true, false);
-        assertThatThrownBy(() -> new InternalTokens("order-service", local, now))
-            .isInstanceOf(IllegalStateException.class).hasMessageContaining("SHOP_INTERNAL_AUTH_KEY");
+        Settings production = Settings.of(Map.of("SHOP_INTERNAL_AUTH_KEY", InternalAuthSettings.LOCAL_KEY));
+        assertThatThrownBy(() -> InternalAuthSettings.from(production))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SHOP_INTERNAL_AUTH_KEY");
+        assertThatThrownBy(() -> InternalAuthSettings.from(Settings.of(Map.of())))
+            .hasMessageContaining("SHOP_INTERNAL_AUTH_KEY must be set");
+        assertThat(InternalAuthSettings.from(Settings.of(Map.of("SHOP_PROFILE", "local"))).key())
+            .isEqualTo(InternalAuthSettings.LOCAL_KEY);
+    }
+
+    @Test
+    void refusesAShortKey() {
+        assertThatThrownBy(() -> InternalAuthSettings.from(Settings.of(Map.of("SHOP_INTERNAL_AUTH_KEY", "short"))))
+            .hasMessageContaining("at least 32 characters");
     }
 
     private static InternalTokens tokens(String service, String key, Clock clock) {
-        return new InternalTokens(service, new InternalAuthProperties(key, Duration.ofSeconds(60), true, false), clock);
+        return new InternalTokens(service, new InternalAuthSettings(key, Duration.ofSeconds(60)), clock);
     }
 }

@@ -11,13 +11,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
-import org.springframework.test.context.DynamicPropertyRegistry;
+import shop.defaults.DatabaseSettings;
+import shop.defaults.Settings;
 
 /**
  * A fresh, empty database for one test suite. On PostgreSQL whenever a server answers (a new
@@ -67,8 +65,7 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
     public static TestDatabase h2(String purpose) {
         try {
             Path folder = Files.createTempDirectory("shop-test-" + purpose);
-            String url = "jdbc:h2:file:%s/%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                .formatted(folder, purpose);
+            String url = DatabaseSettings.h2Url(folder.resolve(purpose).toString());
             return new TestDatabase(Kind.H2, url, "sa", "");
         }
         catch (IOException e) {
@@ -96,28 +93,14 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
         return required || postgresReachable() ? List.of(h2(purpose), postgres(purpose)) : List.of(h2(purpose));
     }
 
-    /** A pooled data source on this database, with the service's Flyway migrations applied. */
-    public DataSource migrated() {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(url);
-        dataSource.setUsername(username);
-        dataSource.setPassword(password);
-        dataSource.setMaximumPoolSize(4);
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        return dataSource;
+    /** The settings that point a service at this database. */
+    public Settings settings() {
+        return Settings.of(Map.of("SHOP_DB_URL", url, "SHOP_DB_USER", username, "SHOP_DB_PASSWORD", password));
     }
 
     @Override
     public String toString() {
         return kind.name();
-    }
-
-    /** Makes this the Spring Boot application's data source. */
-    public TestDatabase registerAsDataSource(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", this::url);
-        registry.add("spring.datasource.username", this::username);
-        registry.add("spring.datasource.password", this::password);
-        return this;
     }
 
     public Connection connect() throws SQLException {

@@ -4,11 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import shop.defaults.Caller;
-import shop.defaults.InternalAuthProperties;
+import shop.defaults.InternalAuthSettings;
 import shop.defaults.InternalTokens;
 import shop.defaults.Role;
+import shop.defaults.Settings;
 
 /** Internal tokens for tests that call a service directly, as another Shop service would. */
 public final class TestTokens {
@@ -20,8 +20,8 @@ public final class TestTokens {
     }
 
     /** Gives the service under test the tests' key. */
-    public static void register(DynamicPropertyRegistry registry) {
-        registry.add("shop.internal-auth.key", () -> KEY);
+    public static Settings register(Settings settings) {
+        return settings.with("SHOP_INTERNAL_AUTH_KEY", KEY);
     }
 
     /** {@code Bearer} and a token from {@code from} to {@code to}, for an end user or none. */
@@ -41,7 +41,6 @@ public final class TestTokens {
 
     /** The tokens of a service named {@code service}, with the given key. */
     public static InternalTokens tokens(String service, String key) {
-        return new InternalTokens(service, new InternalAuthProperties(key, Duration.ofSeconds(60), true, true),
-                Clock.systemUTC());
+        return new InternalTokens(service, new InternalAuthSettings(key, Duration.ofSeconds(60)), Clock.systemUTC());
     }
 }

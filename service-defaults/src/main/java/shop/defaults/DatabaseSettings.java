@@ -1,0 +1,42 @@
+package shop.defaults;
+
+import java.time.Duration;
+
+/**
+ * Where a service's database is and how it is used.
+ *
+ * @param url a JDBC URL ({@code SHOP_DB_URL}): {@code jdbc:postgresql://host:port/db}, or by default
+ *     an H2 file {@code <SHOP_DATA_DIR>/<name>} in PostgreSQL mode, so data survives restarts
+ * @param poolSize connections ({@code SHOP_DB_POOL_SIZE}, 10): PostgreSQL does best with about
+ *     two busy connections per core in all, and no request holds one across a call to another service
+ * @param statementTimeout no statement may run longer ({@code SHOP_DB_STATEMENT_TIMEOUT}, 5 s),
+ *     set on each connection
+ */
+public record DatabaseSettings(String url, String user, String password, int poolSize, Duration statementTimeout) {
+
+    public DatabaseSettings {
+        if (!url.startsWith("jdbc:postgresql://") && !url.startsWith("jdbc:h2:")) {
+            throw new IllegalArgumentException("SHOP_DB_URL must be a jdbc:postgresql:// or jdbc:h2: URL");
+        }
+    }
+
+    public static DatabaseSettings from(Settings settings, String name) {
+        String dataDir = settings.text("SHOP_DATA_DIR", "./data");
+        boolean h2 = settings.optional("SHOP_DB_URL").isEmpty();
+        return new DatabaseSettings(
+                settings.text("SHOP_DB_URL", h2Url(dataDir + "/" + name)),
+                settings.text("SHOP_DB_USER", h2 ? "sa" : "postgres"),
+                settings.text("SHOP_DB_PASSWORD", ""),
+                settings.integer("SHOP_DB_POOL_SIZE", 10, 1, 200),
+                settings.duration("SHOP_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(5)));
+    }
+
+    /** An H2 file database that speaks the PostgreSQL dialect Shop's SQL is written in. */
+    public static String h2Url(String file) {
+        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    }
+
+    public boolean postgres() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+}

@@ -1,0 +1,86 @@
+package shop.defaults;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code http.server.requests} for every request and {@code http.client.requests} for every call
+ * to another service, by method, route template (never the raw path), status and outcome, with
+ * histogram buckets so that dashboards can take quantiles across replicas.
+ */
+public final class HttpMetrics {
+
+    private final MeterRegistry registry;
+
+    HttpMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    Handler<RoutingContext> server() {
+        return context -> {
+            long started = System.nanoTime();
+            context.addEndHandler(done -> {
+                int status = context.response().getStatusCode();
+                Timer.builder("http.server.requests")
+                    .tag("method", context.request().method().name())
+                    .tag("uri", uriOf(context, status))
+                    .tag("status", String.valueOf(status))
+                    .tag("outcome", outcome(status))
+                    .publishPercentileHistogram()
+                    .register(registry)
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            });
+            context.next();
+        };
+    }
+
+    /** Records one call to another service ({@code status} 0 when no answer came). */
+    public void client(String service, String method, String uri, int status, long startedNanos) {
+        Timer.builder("http.client.requests")
+            .tag("client.name", service)
+            .tag("method", method)
+            .tag("uri", uri)
+            .tag("status", status == 0 ? "CLIENT_ERROR" : String.valueOf(status))
+            .tag("outcome", status == 0 ? "UNKNOWN" : outcome(status))
+            .publishPercentileHistogram()
+            .register(registry)
+            .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The route template in the form the dashboards know ({@code /orders/{id}}), never the raw
+     * path. A failed request is finished by the failure handler's route, which has no path: its
+     * template is rebuilt from the path parameters of the route that failed.
+     */
+    private static String uriOf(RoutingContext context, int status) {
+        Route route = context.currentRoute();
+        if (route != null && route.getPath() != null) {
+            return route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+        }
+        if (context.failure() != null && !context.pathParams().isEmpty()) {
+            String path = context.normalizedPath();
+            for (Map.Entry<String, String> param : context.pathParams().entrySet()) {
+                path = path.replace("/" + param.getValue(), "/{" + param.getKey() + "}");
+            }
+            return path;
+        }
+        return status == 404 ? "NOT_FOUND" : "UNKNOWN";
+    }
+
+    private static String outcome(int status) {
+        return switch (status / 100) {
+            case 1 -> "INFORMATIONAL";
+            case 2 -> "SUCCESS";
+            case 3 -> "REDIRECTION";
+            case 4 -> "CLIENT_ERROR";
+            case 5 -> "SERVER_ERROR";
+            default -> "UNKNOWN";
+        };
+    }
+}

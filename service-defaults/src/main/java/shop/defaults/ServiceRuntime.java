@@ -1,0 +1,221 @@
+package shop.defaults;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What runs a Shop service: its settings, logs, metrics and traces, one {@link Vertx}, the
+ * router's shared handlers, the HTTP server, and a graceful stop on SIGTERM (readiness turns
+ * down, the server takes no new request, requests in flight finish, then the cleanups run).
+ * A service's main creates one, opens its database, builds its routes and calls {@link #serve}.
+ */
+public final class ServiceRuntime {
+
+    /** Request bodies larger than this are refused (413) before they are read whole. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final Duration GRACE = Duration.ofSeconds(20);
+    private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
+
+    private final String name;
+    private final Settings settings;
+    private final Telemetry telemetry;
+    private final Vertx vertx;
+    private final Operations operations = new Operations();
+    private final HttpMetrics httpMetrics;
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<Supplier<Future<?>>> cleanups = Collections.synchronizedList(new ArrayList<>());
+    private final long startedNanos = System.nanoTime();
+    private volatile Function<Throwable, @Nullable Problem> domainProblems = failure -> null;
+
+    private ServiceRuntime(String name, Settings settings) {
+        this.name = name;
+        this.settings = settings;
+        this.telemetry = Telemetry.start(name, settings);
+        this.httpMetrics = new HttpMetrics(telemetry.registry());
+        int eventLoops = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
+        this.vertx = Vertx.builder()
+            .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
+            .withTracer(new OpenTelemetryTracingFactory(telemetry.openTelemetry()))
+            .build();
+        cleanups.add(() -> Future.succeededFuture(telemetry.openTelemetry().shutdown().join(5, TimeUnit.SECONDS)));
+    }
+
+    /** Starts the runtime of a service; refuses (throws) on a bad setting. */
+    public static ServiceRuntime start(String name, Settings settings) {
+        System.setProperty("shop.service", name);
+        applyLogLevels(settings.text("SHOP_LOG_LEVELS", ""));
+        ServiceRuntime runtime = new ServiceRuntime(name, settings);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(runtime::stopGracefully));
+        log.info("Starting {} ({} profile, trace sampling {})", name, settings.local() ? "local" : "production",
+                runtime.telemetry.sampling());
+        return runtime;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public MeterRegistry registry() {
+        return telemetry.registry();
+    }
+
+    public OpenTelemetry openTelemetry() {
+        return telemetry.openTelemetry();
+    }
+
+    public HttpMetrics httpMetrics() {
+        return httpMetrics;
+    }
+
+    /** Maps the service's own problems (return null for a failure that is not one). */
+    public void problems(Function<Throwable, @Nullable Problem> mapping) {
+        this.domainProblems = mapping;
+    }
+
+    /** Runs at shutdown, after the server has stopped; the last registered runs first. */
+    public void onShutdown(Supplier<Future<?>> cleanup) {
+        cleanups.add(cleanup);
+    }
+
+    /**
+     * A router with the shared handlers first: metrics, security headers, the in-flight limit,
+     * the operations routes, and the problem+json failure handler.
+     */
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.route().handler(httpMetrics.server());
+        router.route().handler(SecurityHeaders.handler());
+        router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
+        operations.mount(router, telemetry.registry());
+        router.route().failureHandler(context -> Problems.failureHandler(domainProblems).handle(context));
+        // Refusals of vertx-web's own (no route, a method not served here) answer problems too.
+        for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
+            router.errorHandler(status, context -> Problems.failureHandler(domainProblems).handle(context));
+        }
+        return router;
+    }
+
+    /** Reads request bodies up to {@link #MAX_BODY_BYTES} (413 past it), in memory only. */
+    public static BodyHandler bodyHandler() {
+        return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    }
+
+    /**
+     * Serves the router on {@code port}, one server per event loop, and marks the service ready
+     * once all listen.
+     */
+    public Future<Void> serve(Router router, int port) {
+        HttpServerOptions options = new HttpServerOptions()
+            .setHost(settings.text("SHOP_BIND_ADDRESS", "127.0.0.1"))
+            .setPort(port)
+            .setMaxInitialLineLength(8 * 1024)
+            .setMaxHeaderSize(8 * 1024)
+            .setIdleTimeout(20)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+        int count = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
+        List<Future<HttpServer>> listening = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+            servers.add(server);
+            listening.add(server.listen());
+        }
+        return Future.all(listening).map(all -> {
+            operations.markReady();
+            log.info("{} ready on {}:{} in {} ms", name, options.getHost(), port,
+                    (System.nanoTime() - startedNanos) / 1_000_000);
+            return null;
+        });
+    }
+
+    /** Logs why a service could not start, and exits. */
+    public static void exitOnFailure(String service, Throwable failure) {
+        LoggerFactory.getLogger(ServiceRuntime.class).error("{} cannot start: {}", service, failure.getMessage(), failure);
+        System.exit(1);
+    }
+
+    private void stopGracefully() {
+        operations.markDown();
+        log.info("Stopping {}: finishing requests in flight", name);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Future.all(servers.stream().map(server -> server.shutdown(GRACE.toSeconds(), TimeUnit.SECONDS)).toList())
+            .transform(done -> runCleanups(new ArrayList<>(cleanups)))
+            .transform(done -> vertx.close())
+            .onComplete(done -> stopped.countDown());
+        try {
+            if (!stopped.await(GRACE.toSeconds() + 10, TimeUnit.SECONDS)) {
+                log.warn("{} did not stop within {} s", name, GRACE.toSeconds() + 10);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("{} stopped", name);
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.stop();
+        }
+    }
+
+    private static Future<Void> runCleanups(List<Supplier<Future<?>>> remaining) {
+        if (remaining.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Supplier<Future<?>> last = remaining.removeLast();
+        Future<?> cleanup;
+        try {
+            cleanup = last.get();
+        }
+        catch (RuntimeException e) {
+            cleanup = Future.failedFuture(e);
+        }
+        return cleanup.<Void>transform(done -> {
+            if (done.failed()) {
+                log.warn("A cleanup at shutdown failed: {}", done.cause().toString());
+            }
+            return runCleanups(remaining);
+        });
+    }
+
+    /** {@code SHOP_LOG_LEVELS=shop.gateway.routing=DEBUG,io.vertx=WARN}. */
+    private static void applyLogLevels(String levels) {
+        if (levels.isBlank() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        for (String entry : levels.split(",")) {
+            String[] parts = entry.strip().split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank()) {
+                throw new IllegalArgumentException("SHOP_LOG_LEVELS must be logger=LEVEL pairs separated by commas");
+            }
+            context.getLogger(parts[0].strip()).setLevel(Level.toLevel(parts[1].strip(), null));
+        }
+    }
+}

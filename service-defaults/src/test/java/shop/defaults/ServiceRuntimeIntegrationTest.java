@@ -1,0 +1,146 @@
+package shop.defaults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.Promise;
+import io.vertx.ext.web.Router;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The shared server defaults, over real HTTP: operations routes, problems, headers, limits, metrics. */
+class ServiceRuntimeIntegrationTest {
+
+    static final class NoSuchThing extends RuntimeException {
+    }
+
+    private static ServiceRuntime runtime;
+    private static int port;
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static final Promise<Void> release = Promise.promise();
+
+    @BeforeAll
+    static void start() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        runtime = ServiceRuntime.start("test-service", Settings.of(Map.of("SHOP_MAX_IN_FLIGHT", "1")));
+        runtime.problems(failure -> failure instanceof NoSuchThing ? Problem.of(404, "thing-not-found", "No such thing") : null);
+        Router router = runtime.router();
+        router.get("/things/:id").handler(context -> context.fail(new NoSuchThing()));
+        router.get("/broken").handler(context -> {
+            throw new IllegalStateException("secret internals");
+        });
+        router.get("/slow").handler(context -> release.future().onComplete(done -> context.response().end("done")));
+        router.post("/json").handler(ServiceRuntime.bodyHandler()).handler(context -> {
+            StrictJson.requireJson(context);
+            context.response().end("ok");
+        });
+        runtime.serve(router, port).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.vertx().close();
+    }
+
+    @Test
+    void isLiveAndReadyOnceServing() throws Exception {
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = get("/actuator/health/readiness");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    @Test
+    void mapsTheServicesOwnProblemsOnce() throws Exception {
+        HttpResponse<String> answer = get("/things/42");
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(answer.body()).contains("\"type\":\"urn:shop:problem:thing-not-found\"", "\"detail\":\"No such thing\"");
+    }
+
+    @Test
+    void answersUnknownPathsAndMethodsWithProblemsThatEchoNothing() throws Exception {
+        HttpResponse<String> missing = get("/no-such-path-%3Cscript%3E");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("urn:shop:problem:not-found").doesNotContain("script", "no-such-path");
+        HttpResponse<String> wrongMethod = send(HttpRequest.newBuilder(uri("/broken")).method("PATCH",
+                HttpRequest.BodyPublishers.noBody()));
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.body()).contains("urn:shop:problem:method-not-allowed").doesNotContain("PATCH");
+    }
+
+    @Test
+    void hidesAnUnexpectedFailureBehindA500() throws Exception {
+        HttpResponse<String> answer = get("/broken");
+        assertThat(answer.statusCode()).isEqualTo(500);
+        assertThat(answer.body()).contains("urn:shop:problem:internal-error").doesNotContain("secret", "Exception");
+    }
+
+    @Test
+    void refusesANonJsonBodyAndATooLargeOne() throws Exception {
+        HttpResponse<String> xml = send(HttpRequest.newBuilder(uri("/json")).header("Content-Type", "text/xml; a=<b>")
+            .POST(HttpRequest.BodyPublishers.ofString("<a/>")));
+        assertThat(xml.statusCode()).isEqualTo(415);
+        assertThat(xml.body()).contains("unsupported-media-type").doesNotContain("text/xml");
+        HttpResponse<String> large = send(HttpRequest.newBuilder(uri("/json")).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("[" + "1,".repeat(20_000) + "1]")));
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(large.body()).contains("payload-too-large");
+    }
+
+    @Test
+    void setsSecurityHeadersOnEveryAnswer() throws Exception {
+        HttpResponse<String> answer = get("/things/1");
+        assertThat(answer.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(answer.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(answer.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> csp.contains("default-src 'none'"));
+        assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
+    void refusesRequestsPastTheInFlightLimitButNeverTheProbes() throws Exception {
+        CompletableFuture<HttpResponse<String>> slow = http.sendAsync(HttpRequest.newBuilder(uri("/slow")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused;
+        do {
+            refused = get("/things/1");
+        } while (refused.statusCode() != 503 && !slow.isDone());
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(refused.body()).contains("urn:shop:problem:overloaded");
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        release.tryComplete();
+        assertThat(slow.get(5, TimeUnit.SECONDS).body()).isEqualTo("done");
+    }
+
+    @Test
+    void countsRequestsByRouteTemplate() throws Exception {
+        get("/things/7");
+        String scrape = get("/actuator/prometheus").body();
+        assertThat(scrape).contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"/things/{id}\"}")
+            .contains("http_server_requests_seconds_bucket", "jvm_memory_used_bytes");
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
