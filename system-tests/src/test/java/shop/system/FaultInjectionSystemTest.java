@@ -53,9 +53,9 @@ class FaultInjectionSystemTest {
         try (FaultyProxy proxy = new FaultyProxy(shop.port("payment-service"))) {
             shop.withEnv("order-service", "PAYMENT_SERVICE_URL", "http://127.0.0.1:" + proxy.port())
                 .withEnv("api-gateway", "SHOP_RATE_LIMIT", "0")
-                .withArg("order-service", "--shop.orders.recovery.first-delay=3s")
-                .withArg("order-service", "--shop.orders.recovery.max-backoff=2s")
-                .withArg("order-service", "--shop.orders.payments.breaker.open-for=1s")
+                .withEnv("order-service", "SHOP_ORDERS_RECOVERY_FIRST_DELAY", "3s")
+                .withEnv("order-service", "SHOP_ORDERS_RECOVERY_MAX_BACKOFF", "2s")
+                .withEnv("order-service", "SHOP_ORDERS_PAYMENTS_BREAKER_OPEN_FOR", "1s")
                 .start();
             System.out.println("fault injection on " + shop.databaseKind());
             Gateway gateway = new Gateway(shop.gatewayUrl());

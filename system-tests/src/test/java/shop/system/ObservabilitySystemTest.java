@@ -72,10 +72,10 @@ class ObservabilitySystemTest {
         });
         collector.start();
         String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces";
-        shop = new ShopProcesses("observability").withProfiles("payment-service", "default")
-            .withArg("api-gateway", "--logging.level.shop.gateway.routing=DEBUG");
+        shop = new ShopProcesses("observability").withProfile("payment-service", "production")
+            .withEnv("api-gateway", "SHOP_LOG_LEVELS", "shop.gateway.routing=DEBUG");
         for (String service : ShopProcesses.SERVICES) {
-            shop.withEnv(service, "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", endpoint)
+            shop.withEnv(service, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", endpoint)
                 // Outside the local profile the published internal key is refused: the services share one of their own.
                 .withEnv(service, "SHOP_INTERNAL_AUTH_KEY", "observability-test-internal-auth-key-0123456789");
         }
@@ -149,7 +149,7 @@ class ObservabilitySystemTest {
             .isEqualTo(refundPayments + 1);
         assertThat(metric("order-service", "shop_orders_payment_retries_total{outcome=\"paid\"")).isGreaterThanOrEqualTo(1);
         assertThat(scrape("order-service")).contains("shop_orders_pending ", "shop_orders_amount_sum",
-                "resilience4j_circuitbreaker_state", "hikaricp_connections_active", "jvm_memory_used_bytes");
+                "resilience4j_circuitbreaker_state", "db_pool_connections", "jvm_memory_used_bytes");
         assertThat(scrape("api-gateway")).contains("http_client_requests_seconds_count", "http_server_requests_seconds_bucket");
         assertThat(scrape("payment-service")).contains("shop_payments_amount_sum");
     }
@@ -194,7 +194,7 @@ class ObservabilitySystemTest {
         String rules = Files.readString(observability.resolve("prometheus-rules.yaml"));
         JsonMapper.builder().build().readTree(dashboard);
         Set<String> named = new TreeSet<>();
-        Matcher metric = Pattern.compile("\\b((?:shop|http|jvm|hikaricp|resilience4j|process)_[a-z0-9_]+)").matcher(dashboard + rules);
+        Matcher metric = Pattern.compile("\\b((?:shop|http|jvm|db|resilience4j|process)_[a-z0-9_]+)").matcher(dashboard + rules);
         while (metric.find()) {
             named.add(metric.group(1));
         }

@@ -1,6 +1,7 @@
 package shop.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -77,6 +78,30 @@ class ShopCommandSystemTest {
             if (storage.equals("postgres")) {
                 dropDatabases(prefix);
             }
+        }
+    }
+
+    @Test
+    void startsAServiceAgainWhenItDiesWhileTheOthersKeepServing() throws Exception {
+        Map<String, String> env = new HashMap<>(ports());
+        String gatewayUrl = "http://127.0.0.1:" + env.get("API_GATEWAY_PORT");
+        try (Run run = Run.start(Files.createTempDirectory("shop-supervise"), env, List.of("run"))) {
+            assertThat(run.linesBefore("starting api-gateway", Duration.ofSeconds(90)))
+                .as("the gateway starts only once the services behind it are ready")
+                .anyMatch(line -> line.contains("starting order-service"));
+            run.awaitLine("Shop is up", Duration.ofSeconds(90));
+            ProcessHandle orderService = run.process().descendants()
+                .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains("order-service")).orElse(false))
+                .findFirst().orElseThrow();
+            orderService.destroyForcibly();
+            run.awaitLine("order-service stopped unexpectedly", Duration.ofSeconds(10));
+            Gateway gateway = new Gateway(gatewayUrl);
+            assertThat(gateway.get("/products", null).status()).as("the catalog is order-service's: down meanwhile")
+                .isIn(200, 503);
+            run.awaitLine("restarting order-service", Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.post("/orders", Gateway.GREGOR,
+                    "{\"item\":\"t-shirt\"}").status() == 201);
+            run.interruptAndAwaitExit();
         }
     }
 
@@ -205,6 +230,19 @@ class ShopCommandSystemTest {
                 assertThat(Instant.now()).as("no '%s' yet: %s", text, lines).isBefore(deadline);
                 Thread.sleep(200);
             }
+        }
+
+        /** The lines printed before the first that contains {@code text}, once it is printed. */
+        List<String> linesBefore(String text, Duration timeout) throws InterruptedException {
+            awaitLine(text, timeout);
+            List<String> before = new ArrayList<>();
+            for (String line : lines) {
+                if (line.contains(text)) {
+                    return before;
+                }
+                before.add(line);
+            }
+            return before;
         }
 
         /** Ctrl-C, as in a terminal: SIGINT to the script; then every JVM it started must be gone. */

@@ -31,7 +31,6 @@ final class ShopProcesses implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, TestDatabase> databases = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
-    private final Map<String, List<String>> extraArgs = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, String> profiles = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -41,7 +40,6 @@ final class ShopProcesses implements AutoCloseable {
         for (String service : SERVICES) {
             ports.put(service, freePort());
             extraEnv.put(service, new LinkedHashMap<>());
-            extraArgs.put(service, new ArrayList<>());
         }
         databases.put("order-service", TestDatabase.create("system_orders"));
         databases.put("payment-service", TestDatabase.create("system_payments"));
@@ -69,15 +67,9 @@ final class ShopProcesses implements AutoCloseable {
         return this;
     }
 
-    /** Adds a command-line argument (a Spring property) to a service's next start. */
-    ShopProcesses withArg(String service, String arg) {
-        extraArgs.get(service).add(arg);
-        return this;
-    }
-
-    /** Runs a service with other profiles than {@code local} (none: the production defaults). */
-    ShopProcesses withProfiles(String service, String profiles) {
-        this.profiles.put(service, profiles);
+    /** Runs a service in another profile than {@code local} ({@code production}: the production defaults). */
+    ShopProcesses withProfile(String service, String profile) {
+        this.profiles.put(service, profile);
         return this;
     }
 
@@ -147,13 +139,12 @@ final class ShopProcesses implements AutoCloseable {
 
     private void launch(String service) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-jar", jar(service).toString(),
-                "--spring.profiles.active=" + profiles.getOrDefault(service, "local")));
-        command.addAll(extraArgs.get(service));
+        List<String> command = List.of(java, "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar(service).toString());
         ProcessBuilder builder = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(service + ".log").toFile()));
         Map<String, String> env = builder.environment();
+        env.put("SHOP_PROFILE", profiles.getOrDefault(service, "local"));
         env.put("SHOP_DATA_DIR", dataDir.toString());
         env.put("PAYMENT_SERVICE_PORT", String.valueOf(ports.get("payment-service")));
         env.put("ORDER_SERVICE_PORT", String.valueOf(ports.get("order-service")));
@@ -162,9 +153,9 @@ final class ShopProcesses implements AutoCloseable {
         env.put("ORDER_SERVICE_URL", "http://127.0.0.1:" + ports.get("order-service"));
         TestDatabase database = databases.get(service);
         if (database != null) {
-            env.put("SPRING_DATASOURCE_URL", database.url());
-            env.put("SPRING_DATASOURCE_USERNAME", database.username());
-            env.put("SPRING_DATASOURCE_PASSWORD", database.password());
+            env.put("SHOP_DB_URL", database.url());
+            env.put("SHOP_DB_USER", database.username());
+            env.put("SHOP_DB_PASSWORD", database.password());
         }
         env.putAll(extraEnv.get(service));
         processes.put(service, builder.start());
