@@ -1,8 +1,6 @@
 package shop.defaults;
 
-import java.net.URI;
-import java.sql.SQLException;
-
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
@@ -11,6 +9,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.net.URI;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,51 +26,66 @@ public final class Database {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private Database() {
-    }
+    private Database() {}
 
     /** Migrates, then opens the pool; the runtime closes it at shutdown. */
     public static Future<Pool> open(ServiceRuntime runtime, DatabaseSettings settings) {
-        return runtime.vertx().executeBlocking(() -> {
-            long started = System.nanoTime();
-            var result = Flyway.configure()
-                .dataSource(settings.url(), settings.user(), settings.password())
-                .locations("classpath:db/migration")
-                .validateOnMigrate(true)
-                .load()
-                .migrate();
-            log.info("Database {} at version {} ({} migrations applied, {} ms)", settings.postgres() ? "PostgreSQL" : "H2",
-                    result.targetSchemaVersion, result.migrationsExecuted, (System.nanoTime() - started) / 1_000_000);
-            return null;
-        }).map(migrated -> {
-            Pool pool = pool(runtime, settings);
-            runtime.onShutdown(pool::close);
-            return pool;
-        });
+        return runtime.vertx()
+                .executeBlocking(() -> {
+                    long started = System.nanoTime();
+                    var result = Flyway.configure()
+                            .dataSource(settings.url(), settings.user(), settings.password())
+                            .locations("classpath:db/migration")
+                            .validateOnMigrate(true)
+                            .load()
+                            .migrate();
+                    log.info(
+                            "Database {} at version {} ({} migrations applied, {} ms)",
+                            settings.postgres() ? "PostgreSQL" : "H2",
+                            result.targetSchemaVersion,
+                            result.migrationsExecuted,
+                            (System.nanoTime() - started) / 1_000_000);
+                    return null;
+                })
+                .map(migrated -> {
+                    Pool pool = pool(runtime, settings);
+                    Gauge.builder("db.pool.connections", pool, Pool::size)
+                            .description("Connections the service's database pool holds open")
+                            .register(runtime.registry());
+                    runtime.onShutdown(pool::close);
+                    return pool;
+                });
     }
 
     static Pool pool(ServiceRuntime runtime, DatabaseSettings settings) {
-        PoolOptions options = new PoolOptions().setMaxSize(settings.poolSize()).setName(runtime.name() + "-db").setShared(false);
+        PoolOptions options = new PoolOptions()
+                .setMaxSize(settings.poolSize())
+                .setName(runtime.name() + "-db")
+                .setShared(false);
         long timeoutMillis = settings.statementTimeout().toMillis();
         if (settings.postgres()) {
             URI uri = URI.create(settings.url().substring("jdbc:".length()));
             PgConnectOptions connect = new PgConnectOptions()
-                .setHost(uri.getHost())
-                .setPort(uri.getPort() > 0 ? uri.getPort() : 5432)
-                .setDatabase(uri.getPath().substring(1))
-                .setUser(settings.user())
-                .setPassword(settings.password())
-                .setCachePreparedStatements(true)
-                // Concurrent requests' statements share a connection's round trips.
-                .setPipeliningLimit(256)
-                .addProperty("statement_timeout", String.valueOf(timeoutMillis))
-                .addProperty("application_name", runtime.name());
-            return PgBuilder.pool().with(options).connectingTo(connect).using(runtime.vertx()).build();
+                    .setHost(uri.getHost())
+                    .setPort(uri.getPort() > 0 ? uri.getPort() : 5432)
+                    .setDatabase(uri.getPath().substring(1))
+                    .setUser(settings.user())
+                    .setPassword(settings.password())
+                    .setCachePreparedStatements(true)
+                    // Concurrent requests' statements share a connection's round trips.
+                    .setPipeliningLimit(256)
+                    .addProperty("statement_timeout", String.valueOf(timeoutMillis))
+                    .addProperty("application_name", runtime.name());
+            return PgBuilder.pool()
+                    .with(options)
+                    .connectingTo(connect)
+                    .using(runtime.vertx())
+                    .build();
         }
         JDBCConnectOptions connect = new JDBCConnectOptions()
-            .setJdbcUrl(settings.url() + ";QUERY_TIMEOUT=" + timeoutMillis)
-            .setUser(settings.user())
-            .setPassword(settings.password());
+                .setJdbcUrl(settings.url() + ";QUERY_TIMEOUT=" + timeoutMillis)
+                .setUser(settings.user())
+                .setPassword(settings.password());
         return JDBCPool.pool(runtime.vertx(), connect, options);
     }
 

@@ -1,13 +1,12 @@
 package shop.defaults;
 
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code http.server.requests} for every request and {@code http.client.requests} for every call
@@ -28,13 +27,13 @@ public final class HttpMetrics {
             context.addEndHandler(done -> {
                 int status = context.response().getStatusCode();
                 Timer.builder("http.server.requests")
-                    .tag("method", context.request().method().name())
-                    .tag("uri", uriOf(context, status))
-                    .tag("status", String.valueOf(status))
-                    .tag("outcome", outcome(status))
-                    .publishPercentileHistogram()
-                    .register(registry)
-                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                        .tag("method", context.request().method().name())
+                        .tag("uri", uriOf(context, status))
+                        .tag("status", String.valueOf(status))
+                        .tag("outcome", outcome(status))
+                        .publishPercentileHistogram()
+                        .register(registry)
+                        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             });
             context.next();
         };
@@ -43,14 +42,14 @@ public final class HttpMetrics {
     /** Records one call to another service ({@code status} 0 when no answer came). */
     public void client(String service, String method, String uri, int status, long startedNanos) {
         Timer.builder("http.client.requests")
-            .tag("client.name", service)
-            .tag("method", method)
-            .tag("uri", uri)
-            .tag("status", status == 0 ? "CLIENT_ERROR" : String.valueOf(status))
-            .tag("outcome", status == 0 ? "UNKNOWN" : outcome(status))
-            .publishPercentileHistogram()
-            .register(registry)
-            .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+                .tag("client.name", service)
+                .tag("method", method)
+                .tag("uri", uri)
+                .tag("status", status == 0 ? "CLIENT_ERROR" : String.valueOf(status))
+                .tag("outcome", status == 0 ? "UNKNOWN" : outcome(status))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
     /**

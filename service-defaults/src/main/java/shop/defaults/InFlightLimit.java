@@ -1,10 +1,9 @@
 package shop.defaults;
 
-import java.util.concurrent.atomic.AtomicInteger;
-
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * At most {@code SHOP_MAX_IN_FLIGHT} requests (0: any number) are worked on at once; the next
@@ -15,8 +14,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class InFlightLimit {
 
-    private InFlightLimit() {
-    }
+    private InFlightLimit() {}
 
     static Handler<RoutingContext> handler(int max) {
         AtomicInteger inFlight = new AtomicInteger();
@@ -28,8 +26,12 @@ final class InFlightLimit {
             if (inFlight.incrementAndGet() > max) {
                 inFlight.decrementAndGet();
                 context.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-                Problems.send(context, Problem.of(503, "overloaded",
-                        "More than %d requests in progress; retry after 1 s".formatted(max)));
+                Problems.send(
+                        context,
+                        Problem.of(
+                                503,
+                                "overloaded",
+                                "More than %d requests in progress; retry after 1 s".formatted(max)));
                 return;
             }
             context.addEndHandler(done -> inFlight.decrementAndGet());

@@ -13,6 +13,7 @@ public record InternalAuthSettings(String key, Duration ttl) {
 
     /** The local profile's key: published in the repository, so refused in any other profile. */
     static final String LOCAL_KEY = "local-only-internal-auth-key-never-use-in-production";
+
     static final String LOCAL_KEY_PREFIX = "local-only-";
 
     public InternalAuthSettings {
@@ -24,7 +25,8 @@ public record InternalAuthSettings(String key, Duration ttl) {
     public static InternalAuthSettings from(Settings settings) {
         String key = settings.optional("SHOP_INTERNAL_AUTH_KEY").orElseGet(() -> {
             if (!settings.local()) {
-                throw new IllegalArgumentException("SHOP_INTERNAL_AUTH_KEY must be set (32+ characters, from a Secret)");
+                throw new IllegalArgumentException(
+                        "SHOP_INTERNAL_AUTH_KEY must be set (32+ characters, from a Secret)");
             }
             return LOCAL_KEY;
         });

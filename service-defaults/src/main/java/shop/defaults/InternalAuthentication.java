@@ -13,8 +13,7 @@ public final class InternalAuthentication {
     private static final String CALL = "shop.internal-call";
     private static final String BEARER = "Bearer ";
 
-    private InternalAuthentication() {
-    }
+    private InternalAuthentication() {}
 
     public static Handler<RoutingContext> handler(InternalTokens tokens) {
         return context -> {
@@ -23,12 +22,15 @@ public final class InternalAuthentication {
                 return;
             }
             String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
-            InternalCall call = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                    ? tokens.verify(authorization.substring(BEARER.length()).strip()) : null;
+            InternalCall call = authorization != null
+                            && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? tokens.verify(authorization.substring(BEARER.length()).strip())
+                    : null;
             if (call == null) {
                 context.response().putHeader("WWW-Authenticate", "Bearer");
-                Problems.send(context, Problem.of(401, "unauthenticated",
-                        "This service takes calls from other Shop services only"));
+                Problems.send(
+                        context,
+                        Problem.of(401, "unauthenticated", "This service takes calls from other Shop services only"));
                 return;
             }
             context.put(CALL, call);
@@ -40,7 +42,8 @@ public final class InternalAuthentication {
     public static InternalCall call(RoutingContext context) {
         InternalCall call = context.get(CALL);
         if (call == null) {
-            throw new ProblemException(Problem.of(401, "unauthenticated", "This service takes calls from other Shop services only"));
+            throw new ProblemException(
+                    Problem.of(401, "unauthenticated", "This service takes calls from other Shop services only"));
         }
         return call;
     }

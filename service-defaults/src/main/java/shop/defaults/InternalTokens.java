@@ -1,12 +1,5 @@
 package shop.defaults;
 
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -14,6 +7,12 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,8 +36,7 @@ public class InternalTokens {
             byte[] key = settings.key().getBytes(StandardCharsets.UTF_8);
             this.signer = new MACSigner(key);
             this.verifier = new MACVerifier(key);
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalArgumentException("SHOP_INTERNAL_AUTH_KEY is not usable: " + e.getMessage(), e);
         }
         this.service = service;
@@ -49,16 +47,18 @@ public class InternalTokens {
     /** A token for a call from this service to {@code audience}, for an end user or none. */
     public String issue(String audience, @Nullable Caller caller) {
         Instant now = clock.instant();
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(service).audience(audience)
-            .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl)));
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(service)
+                .audience(audience)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)));
         if (caller != null) {
             claims.subject(caller.customer()).claim("role", caller.role().name());
         }
         SignedJWT token = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
         try {
             token.sign(signer);
-        }
-        catch (JOSEException e) {
+        } catch (JOSEException e) {
             throw new IllegalStateException("Cannot sign an internal token", e);
         }
         return token.serialize();
@@ -73,17 +73,18 @@ public class InternalTokens {
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             Instant now = clock.instant();
-            if (claims.getExpirationTime() == null || claims.getIssuer() == null
+            if (claims.getExpirationTime() == null
+                    || claims.getIssuer() == null
                     || claims.getExpirationTime().toInstant().plus(CLOCK_SKEW).isBefore(now)
                     || !claims.getAudience().contains(service)) {
                 return null;
             }
             String role = claims.getStringClaim("role");
-            Caller caller = claims.getSubject() == null || role == null ? null
+            Caller caller = claims.getSubject() == null || role == null
+                    ? null
                     : new Caller(claims.getSubject(), Role.valueOf(role));
             return new InternalCall(claims.getIssuer(), caller);
-        }
-        catch (ParseException | JOSEException | IllegalArgumentException e) {
+        } catch (ParseException | JOSEException | IllegalArgumentException e) {
             return null;
         }
     }

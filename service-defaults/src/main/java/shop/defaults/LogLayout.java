@@ -1,9 +1,5 @@
 package shop.defaults;
 
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -12,6 +8,9 @@ import ch.qos.logback.core.LayoutBase;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
 /**
  * A log line with the trace it belongs to: in production one JSON object (Elastic Common Schema
@@ -21,8 +20,8 @@ import io.opentelemetry.api.trace.SpanContext;
  */
 public class LogLayout extends LayoutBase<ILoggingEvent> {
 
-    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-        .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter LOCAL_TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
     private final boolean json = !"local".equals(System.getenv("SHOP_PROFILE"));
 
     @Override
@@ -33,13 +32,21 @@ public class LogLayout extends LayoutBase<ILoggingEvent> {
 
     private static String readable(ILoggingEvent event, SpanContext span) {
         StringBuilder line = new StringBuilder(128)
-            .append(LOCAL_TIME.format(Instant.ofEpochMilli(event.getTimeStamp()))).append(' ')
-            .append(String.format("%-5s", event.getLevel())).append(' ');
+                .append(LOCAL_TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
+                .append(' ')
+                .append(String.format("%-5s", event.getLevel()))
+                .append(' ');
         if (span.isValid()) {
-            line.append('[').append(span.getTraceId()).append('-').append(span.getSpanId()).append("] ");
+            line.append('[')
+                    .append(span.getTraceId())
+                    .append('-')
+                    .append(span.getSpanId())
+                    .append("] ");
         }
-        line.append(shortName(event.getLoggerName())).append(": ").append(event.getFormattedMessage())
-            .append(CoreConstants.LINE_SEPARATOR);
+        line.append(shortName(event.getLoggerName()))
+                .append(": ")
+                .append(event.getFormattedMessage())
+                .append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(ThrowableProxyUtil.asString(thrown)).append(CoreConstants.LINE_SEPARATOR);

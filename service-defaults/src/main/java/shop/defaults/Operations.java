@@ -1,11 +1,10 @@
 package shop.defaults;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The paths probes and Prometheus use, the same on every service (and in the manifests, the
@@ -36,14 +35,16 @@ final class Operations {
         router.get(LIVENESS).handler(context -> status(context, true));
         router.get(READINESS).handler(context -> status(context, ready.get()));
         router.get("/actuator/health").handler(context -> status(context, ready.get()));
-        router.get("/actuator/prometheus").handler(context -> context.response()
-            .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-            .end(registry.scrape()));
+        router.get("/actuator/prometheus")
+                .handler(context -> context.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .end(registry.scrape()));
     }
 
     private static void status(RoutingContext context, boolean up) {
-        context.response().setStatusCode(up ? 200 : 503)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"OUT_OF_SERVICE\"}");
+        context.response()
+                .setStatusCode(up ? 200 : 503)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(up ? "{\"status\":\"UP\"}" : "{\"status\":\"OUT_OF_SERVICE\"}");
     }
 }

@@ -9,8 +9,7 @@ import java.util.List;
  */
 public record Problem(int status, String slug, String detail, List<FieldError> errors) {
 
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 
     public Problem {
         errors = List.copyOf(errors);

@@ -1,14 +1,13 @@
 package shop.defaults;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-
-import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.HttpException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,17 +23,17 @@ public final class Problems {
     private static final String TYPE_PREFIX = "urn:shop:problem:";
     private static final Logger log = LoggerFactory.getLogger(Problems.class);
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static void send(RoutingContext context, Problem problem) {
         if (context.response().headWritten()) {
             context.response().reset();
             return;
         }
-        context.response().setStatusCode(problem.status())
-            .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
-            .end(StrictJson.write(body(problem)));
+        context.response()
+                .setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
+                .end(StrictJson.write(body(problem)));
     }
 
     /** The JSON body of a problem, in RFC 9457's member order. */
@@ -92,9 +91,10 @@ public final class Problems {
             case 429 -> Problem.of(429, "too-many-requests", "Too many requests; retry later");
             case 431 -> Problem.of(431, "headers-too-large", "The request headers are too large");
             case 503 -> Problem.of(503, "service-unavailable", "The service is unavailable; retry later");
-            default -> status >= 500
-                    ? Problem.of(status, "internal-error", "Something went wrong on our side")
-                    : Problem.of(status, "client-error", "The request cannot be served");
+            default ->
+                status >= 500
+                        ? Problem.of(status, "internal-error", "Something went wrong on our side")
+                        : Problem.of(status, "client-error", "The request cannot be served");
         };
     }
 

@@ -13,17 +13,16 @@ final class SecurityHeaders {
 
     static final String CONTENT_SECURITY_POLICY = "Content-Security-Policy";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     static Handler<RoutingContext> handler() {
         return context -> {
             MultiMap headers = context.response().headers();
             headers.set("X-Content-Type-Options", "nosniff")
-                .set("X-Frame-Options", "DENY")
-                .set(CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'")
-                .set("Cache-Control", "no-store")
-                .set("Referrer-Policy", "no-referrer");
+                    .set("X-Frame-Options", "DENY")
+                    .set(CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'")
+                    .set("Cache-Control", "no-store")
+                    .set("Referrer-Policy", "no-referrer");
             context.next();
         };
     }

@@ -1,14 +1,5 @@
 package shop.defaults;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.Supplier;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +12,14 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +34,7 @@ public final class ServiceRuntime {
 
     /** Request bodies larger than this are refused (413) before they are read whole. */
     public static final int MAX_BODY_BYTES = 16 * 1024;
+
     private static final Duration GRACE = Duration.ofSeconds(20);
     private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
@@ -54,12 +54,14 @@ public final class ServiceRuntime {
         this.settings = settings;
         this.telemetry = Telemetry.start(name, settings);
         this.httpMetrics = new HttpMetrics(telemetry.registry());
-        int eventLoops = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
+        int eventLoops =
+                settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         this.vertx = Vertx.builder()
-            .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
-            .withTracer(new OpenTelemetryTracingFactory(telemetry.openTelemetry()))
-            .build();
-        cleanups.add(() -> Future.succeededFuture(telemetry.openTelemetry().shutdown().join(5, TimeUnit.SECONDS)));
+                .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
+                .withTracer(new OpenTelemetryTracingFactory(telemetry.openTelemetry()))
+                .build();
+        cleanups.add(() ->
+                Future.succeededFuture(telemetry.openTelemetry().shutdown().join(5, TimeUnit.SECONDS)));
     }
 
     /** Starts the runtime of a service; refuses (throws) on a bad setting. */
@@ -67,8 +69,12 @@ public final class ServiceRuntime {
         System.setProperty("shop.service", name);
         applyLogLevels(settings.text("SHOP_LOG_LEVELS", ""));
         ServiceRuntime runtime = new ServiceRuntime(name, settings);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(runtime::stopGracefully));
-        log.info("Starting {} ({} profile, trace sampling {})", name, settings.local() ? "local" : "production",
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(runtime::stopGracefully));
+        log.info(
+                "Starting {} ({} profile, trace sampling {})",
+                name,
+                settings.local() ? "local" : "production",
                 runtime.telemetry.sampling());
         return runtime;
     }
@@ -117,10 +123,13 @@ public final class ServiceRuntime {
         router.route().handler(SecurityHeaders.handler());
         router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
         operations.mount(router, telemetry.registry());
-        router.route().failureHandler(context -> Problems.failureHandler(domainProblems).handle(context));
+        router.route()
+                .failureHandler(
+                        context -> Problems.failureHandler(domainProblems).handle(context));
         // Refusals of vertx-web's own (no route, a method not served here) answer problems too.
         for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
-            router.errorHandler(status, context -> Problems.failureHandler(domainProblems).handle(context));
+            router.errorHandler(
+                    status, context -> Problems.failureHandler(domainProblems).handle(context));
         }
         return router;
     }
@@ -136,12 +145,12 @@ public final class ServiceRuntime {
      */
     public Future<Void> serve(Router router, int port) {
         HttpServerOptions options = new HttpServerOptions()
-            .setHost(settings.text("SHOP_BIND_ADDRESS", "127.0.0.1"))
-            .setPort(port)
-            .setMaxInitialLineLength(8 * 1024)
-            .setMaxHeaderSize(8 * 1024)
-            .setIdleTimeout(20)
-            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+                .setHost(settings.text("SHOP_BIND_ADDRESS", "127.0.0.1"))
+                .setPort(port)
+                .setMaxInitialLineLength(8 * 1024)
+                .setMaxHeaderSize(8 * 1024)
+                .setIdleTimeout(20)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
         int count = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -151,7 +160,11 @@ public final class ServiceRuntime {
         }
         return Future.all(listening).map(all -> {
             operations.markReady();
-            log.info("{} ready on {}:{} in {} ms", name, options.getHost(), port,
+            log.info(
+                    "{} ready on {}:{} in {} ms",
+                    name,
+                    options.getHost(),
+                    port,
                     (System.nanoTime() - startedNanos) / 1_000_000);
             return null;
         });
@@ -159,7 +172,8 @@ public final class ServiceRuntime {
 
     /** Logs why a service could not start, and exits. */
     public static void exitOnFailure(String service, Throwable failure) {
-        LoggerFactory.getLogger(ServiceRuntime.class).error("{} cannot start: {}", service, failure.getMessage(), failure);
+        LoggerFactory.getLogger(ServiceRuntime.class)
+                .error("{} cannot start: {}", service, failure.getMessage(), failure);
         System.exit(1);
     }
 
@@ -167,16 +181,17 @@ public final class ServiceRuntime {
         operations.markDown();
         log.info("Stopping {}: finishing requests in flight", name);
         CountDownLatch stopped = new CountDownLatch(1);
-        Future.all(servers.stream().map(server -> server.shutdown(GRACE.toSeconds(), TimeUnit.SECONDS)).toList())
-            .transform(done -> runCleanups(new ArrayList<>(cleanups)))
-            .transform(done -> vertx.close())
-            .onComplete(done -> stopped.countDown());
+        Future.all(servers.stream()
+                        .map(server -> server.shutdown(GRACE.toSeconds(), TimeUnit.SECONDS))
+                        .toList())
+                .transform(done -> runCleanups(new ArrayList<>(cleanups)))
+                .transform(done -> vertx.close())
+                .onComplete(done -> stopped.countDown());
         try {
             if (!stopped.await(GRACE.toSeconds() + 10, TimeUnit.SECONDS)) {
                 log.warn("{} did not stop within {} s", name, GRACE.toSeconds() + 10);
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         log.info("{} stopped", name);
@@ -193,8 +208,7 @@ public final class ServiceRuntime {
         Future<?> cleanup;
         try {
             cleanup = last.get();
-        }
-        catch (RuntimeException e) {
+        } catch (RuntimeException e) {
             cleanup = Future.failedFuture(e);
         }
         return cleanup.<Void>transform(done -> {

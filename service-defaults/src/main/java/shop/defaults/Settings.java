@@ -63,8 +63,7 @@ public final class Settings {
             if (number >= min && number <= max) {
                 return number;
             }
-        }
-        catch (NumberFormatException e) {
+        } catch (NumberFormatException e) {
             // refused below
         }
         throw new IllegalArgumentException("%s must be a whole number from %d to %d".formatted(name, min, max));
@@ -74,8 +73,7 @@ public final class Settings {
         Optional<String> value = optional(name);
         try {
             return value.map(BigDecimal::new).orElse(fallback);
-        }
-        catch (NumberFormatException e) {
+        } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a decimal number", e);
         }
     }

@@ -33,20 +33,25 @@ record Telemetry(PrometheusMeterRegistry registry, OpenTelemetrySdk openTelemetr
     static Telemetry start(String service, Settings settings) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         bindRuntimeMetrics(registry);
-        double sampling = settings.decimal("SHOP_TRACE_SAMPLING", java.math.BigDecimal.ONE).doubleValue();
+        double sampling = settings.decimal("SHOP_TRACE_SAMPLING", java.math.BigDecimal.ONE)
+                .doubleValue();
         if (sampling < 0 || sampling > 1) {
             throw new IllegalArgumentException("SHOP_TRACE_SAMPLING must be a ratio from 0 to 1");
         }
         SdkTracerProviderBuilder tracing = SdkTracerProvider.builder()
-            .setResource(Resource.getDefault().merge(Resource.create(
-                    Attributes.of(AttributeKey.stringKey("service.name"), service))))
-            .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampling)));
-        settings.optional("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").ifPresent(endpoint -> tracing.addSpanProcessor(
-                BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build()).build()));
+                .setResource(Resource.getDefault()
+                        .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service))))
+                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampling)));
+        settings.optional("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+                .ifPresent(
+                        endpoint -> tracing.addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                                        .setEndpoint(endpoint)
+                                        .build())
+                                .build()));
         OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
-            .setTracerProvider(tracing.build())
-            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-            .build();
+                .setTracerProvider(tracing.build())
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
         return new Telemetry(registry, openTelemetry, sampling);
     }
 

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class InternalTokensTest {
@@ -22,9 +21,9 @@ class InternalTokensTest {
     void provesWhichServiceCallsForWhichUser() {
         String token = gateway.issue("order-service", new Caller("Gregor", Role.CUSTOMER));
         assertThat(orderService.verify(token))
-            .isEqualTo(new InternalCall("api-gateway", new Caller("Gregor", Role.CUSTOMER)));
+                .isEqualTo(new InternalCall("api-gateway", new Caller("Gregor", Role.CUSTOMER)));
         assertThat(orderService.verify(gateway.issue("order-service", null)))
-            .isEqualTo(new InternalCall("api-gateway", null));
+                .isEqualTo(new InternalCall("api-gateway", null));
     }
 
     @Test
@@ -35,13 +34,14 @@ class InternalTokensTest {
     @Test
     void refusesATokenSignedWithAnotherKey() {
         String forged = tokens("api-gateway", "another-key-of-at-least-thirty-two-chars", now)
-            .issue("order-service", new Caller("Gregor", Role.ADMIN));
+                .issue("order-service", new Caller("Gregor", Role.ADMIN));
         assertThat(orderService.verify(forged)).isNull();
     }
 
     @Test
     void refusesAnExpiredTokenAndGarbage() {
-        String old = tokens("api-gateway", KEY, Clock.offset(now, Duration.ofMinutes(-5))).issue("order-service", null);
+        String old = tokens("api-gateway", KEY, Clock.offset(now, Duration.ofMinutes(-5)))
+                .issue("order-service", null);
         assertThat(orderService.verify(old)).isNull();
         assertThat(orderService.verify("not.a.token")).isNull();
         String token = gateway.issue("order-service", new Caller("Gregor", Role.CUSTOMER));
@@ -53,17 +53,19 @@ class InternalTokensTest {
     void refusesThePublishedLocalKeyOutsideTheLocalProfile() {
         Settings production = Settings.of(Map.of("SHOP_INTERNAL_AUTH_KEY", InternalAuthSettings.LOCAL_KEY));
         assertThatThrownBy(() -> InternalAuthSettings.from(production))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SHOP_INTERNAL_AUTH_KEY");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SHOP_INTERNAL_AUTH_KEY");
         assertThatThrownBy(() -> InternalAuthSettings.from(Settings.of(Map.of())))
-            .hasMessageContaining("SHOP_INTERNAL_AUTH_KEY must be set");
-        assertThat(InternalAuthSettings.from(Settings.of(Map.of("SHOP_PROFILE", "local"))).key())
-            .isEqualTo(InternalAuthSettings.LOCAL_KEY);
+                .hasMessageContaining("SHOP_INTERNAL_AUTH_KEY must be set");
+        assertThat(InternalAuthSettings.from(Settings.of(Map.of("SHOP_PROFILE", "local")))
+                        .key())
+                .isEqualTo(InternalAuthSettings.LOCAL_KEY);
     }
 
     @Test
     void refusesAShortKey() {
         assertThatThrownBy(() -> InternalAuthSettings.from(Settings.of(Map.of("SHOP_INTERNAL_AUTH_KEY", "short"))))
-            .hasMessageContaining("at least 32 characters");
+                .hasMessageContaining("at least 32 characters");
     }
 
     private static InternalTokens tokens(String service, String key, Clock clock) {

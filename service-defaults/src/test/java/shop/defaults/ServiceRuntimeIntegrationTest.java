@@ -2,6 +2,8 @@ package shop.defaults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Promise;
+import io.vertx.ext.web.Router;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,9 +12,6 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import io.vertx.core.Promise;
-import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The shared server defaults, over real HTTP: operations routes, problems, headers, limits, metrics. */
 class ServiceRuntimeIntegrationTest {
 
-    static final class NoSuchThing extends RuntimeException {
-    }
+    static final class NoSuchThing extends RuntimeException {}
 
     private static ServiceRuntime runtime;
     private static int port;
@@ -34,13 +32,16 @@ class ServiceRuntimeIntegrationTest {
             port = socket.getLocalPort();
         }
         runtime = ServiceRuntime.start("test-service", Settings.of(Map.of("SHOP_MAX_IN_FLIGHT", "1")));
-        runtime.problems(failure -> failure instanceof NoSuchThing ? Problem.of(404, "thing-not-found", "No such thing") : null);
+        runtime.problems(
+                failure -> failure instanceof NoSuchThing ? Problem.of(404, "thing-not-found", "No such thing") : null);
         Router router = runtime.router();
         router.get("/things/:id").handler(context -> context.fail(new NoSuchThing()));
         router.get("/broken").handler(context -> {
             throw new IllegalStateException("secret internals");
         });
-        router.get("/slow").handler(context -> release.future().onComplete(done -> context.response().end("done")));
+        router.get("/slow")
+                .handler(context ->
+                        release.future().onComplete(done -> context.response().end("done")));
         router.post("/json").handler(ServiceRuntime.bodyHandler()).handler(context -> {
             StrictJson.requireJson(context);
             context.response().end("ok");
@@ -66,7 +67,8 @@ class ServiceRuntimeIntegrationTest {
         HttpResponse<String> answer = get("/things/42");
         assertThat(answer.statusCode()).isEqualTo(404);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(answer.body()).contains("\"type\":\"urn:shop:problem:thing-not-found\"", "\"detail\":\"No such thing\"");
+        assertThat(answer.body())
+                .contains("\"type\":\"urn:shop:problem:thing-not-found\"", "\"detail\":\"No such thing\"");
     }
 
     @Test
@@ -74,10 +76,12 @@ class ServiceRuntimeIntegrationTest {
         HttpResponse<String> missing = get("/no-such-path-%3Cscript%3E");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("urn:shop:problem:not-found").doesNotContain("script", "no-such-path");
-        HttpResponse<String> wrongMethod = send(HttpRequest.newBuilder(uri("/broken")).method("PATCH",
-                HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> wrongMethod =
+                send(HttpRequest.newBuilder(uri("/broken")).method("PATCH", HttpRequest.BodyPublishers.noBody()));
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
-        assertThat(wrongMethod.body()).contains("urn:shop:problem:method-not-allowed").doesNotContain("PATCH");
+        assertThat(wrongMethod.body())
+                .contains("urn:shop:problem:method-not-allowed")
+                .doesNotContain("PATCH");
     }
 
     @Test
@@ -89,12 +93,14 @@ class ServiceRuntimeIntegrationTest {
 
     @Test
     void refusesANonJsonBodyAndATooLargeOne() throws Exception {
-        HttpResponse<String> xml = send(HttpRequest.newBuilder(uri("/json")).header("Content-Type", "text/xml; a=<b>")
-            .POST(HttpRequest.BodyPublishers.ofString("<a/>")));
+        HttpResponse<String> xml = send(HttpRequest.newBuilder(uri("/json"))
+                .header("Content-Type", "text/xml; a=<b>")
+                .POST(HttpRequest.BodyPublishers.ofString("<a/>")));
         assertThat(xml.statusCode()).isEqualTo(415);
         assertThat(xml.body()).contains("unsupported-media-type").doesNotContain("text/xml");
-        HttpResponse<String> large = send(HttpRequest.newBuilder(uri("/json")).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("[" + "1,".repeat(20_000) + "1]")));
+        HttpResponse<String> large = send(HttpRequest.newBuilder(uri("/json"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[" + "1,".repeat(20_000) + "1]")));
         assertThat(large.statusCode()).isEqualTo(413);
         assertThat(large.body()).contains("payload-too-large");
     }
@@ -104,14 +110,15 @@ class ServiceRuntimeIntegrationTest {
         HttpResponse<String> answer = get("/things/1");
         assertThat(answer.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         assertThat(answer.headers().firstValue("X-Frame-Options")).hasValue("DENY");
-        assertThat(answer.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> csp.contains("default-src 'none'"));
+        assertThat(answer.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(csp -> csp.contains("default-src 'none'"));
         assertThat(answer.headers().firstValue("Cache-Control")).hasValue("no-store");
     }
 
     @Test
     void refusesRequestsPastTheInFlightLimitButNeverTheProbes() throws Exception {
-        CompletableFuture<HttpResponse<String>> slow = http.sendAsync(HttpRequest.newBuilder(uri("/slow")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> slow =
+                http.sendAsync(HttpRequest.newBuilder(uri("/slow")).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> refused;
         do {
             refused = get("/things/1");
@@ -128,8 +135,10 @@ class ServiceRuntimeIntegrationTest {
     void countsRequestsByRouteTemplate() throws Exception {
         get("/things/7");
         String scrape = get("/actuator/prometheus").body();
-        assertThat(scrape).contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"/things/{id}\"}")
-            .contains("http_server_requests_seconds_bucket", "jvm_memory_used_bytes");
+        assertThat(scrape)
+                .contains(
+                        "http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"/things/{id}\"}")
+                .contains("http_server_requests_seconds_bucket", "jvm_memory_used_bytes");
     }
 
     private static URI uri(String path) {

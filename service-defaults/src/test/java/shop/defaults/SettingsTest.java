@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
 
-    private final Settings settings = Settings.of(Map.of("SHOP_A", "3s", "SHOP_B", "250ms", "SHOP_N", "12",
-            "SHOP_PROFILE", "local", "SHOP_BLANK", " "));
+    private final Settings settings = Settings.of(
+            Map.of("SHOP_A", "3s", "SHOP_B", "250ms", "SHOP_N", "12", "SHOP_PROFILE", "local", "SHOP_BLANK", " "));
 
     @Test
     void readsDurationsNumbersAndTheProfile() {
@@ -28,7 +27,8 @@ class SettingsTest {
     @Test
     void refusesABadValueNamingTheVariable() {
         assertThatThrownBy(() -> settings.integer("SHOP_N", 1, 0, 10))
-            .isInstanceOf(IllegalArgumentException.class).hasMessage("SHOP_N must be a whole number from 0 to 10");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SHOP_N must be a whole number from 0 to 10");
         assertThatThrownBy(() -> settings.duration("SHOP_N", Duration.ZERO)).hasMessageContaining("SHOP_N");
         assertThatThrownBy(() -> settings.flag("SHOP_A", false)).hasMessage("SHOP_A must be true or false");
     }

@@ -2,11 +2,10 @@ package shop.testing;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import java.util.List;
-
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 
 /**
  * The rooms of a service, kept apart as the code grows: its domain (records, enums and the
@@ -16,41 +15,65 @@ import com.tngtech.archunit.core.importer.ImportOption;
 public final class Architecture {
 
     private static final List<String> SERVICES = List.of("shop.gateway", "shop.orders", "shop.payments");
-    private static final String[] HTTP_AND_SQL = {"io.vertx.core.http..", "io.vertx.ext.web..", "io.netty..",
-        "io.vertx.sqlclient..", "io.vertx.pgclient..", "io.vertx.jdbcclient..", "java.sql.."};
+    private static final String[] HTTP_AND_SQL = {
+        "io.vertx.core.http..",
+        "io.vertx.ext.web..",
+        "io.netty..",
+        "io.vertx.sqlclient..",
+        "io.vertx.pgclient..",
+        "io.vertx.jdbcclient..",
+        "java.sql.."
+    };
 
-    private Architecture() {
-    }
+    private Architecture() {}
 
     public static JavaClasses of(String servicePackage) {
-        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages(servicePackage);
+        return new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(servicePackage);
     }
 
     /** Records and enums (the domain's values, requests and answers) use no HTTP or SQL type. */
     public static void checkDomainValuesAreFreeOfHttpAndSql(JavaClasses classes) {
-        noClasses().that().areRecords().or().areEnums()
-            .should().dependOnClassesThat().resideInAnyPackage(HTTP_AND_SQL)
-            .because("a domain value must not change when the transport or the database does")
-            .check(classes);
+        noClasses()
+                .that()
+                .areRecords()
+                .or()
+                .areEnums()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(HTTP_AND_SQL)
+                .because("a domain value must not change when the transport or the database does")
+                .check(classes);
     }
 
     /** The service's own exceptions state domain facts: no HTTP, SQL or problem-details type in them. */
     public static void checkDomainProblemsKnowNothingOfHttp(JavaClasses classes) {
-        noClasses().that().areAssignableTo(Throwable.class)
-            .should().dependOnClassesThat().resideInAnyPackage(HTTP_AND_SQL)
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("shop.defaults.Problem")
-            .because("domain problems are mapped to problem+json once, by the router's failure handler")
-            .check(classes);
+        noClasses()
+                .that()
+                .areAssignableTo(Throwable.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(HTTP_AND_SQL)
+                .orShould()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("shop.defaults.Problem")
+                .because("domain problems are mapped to problem+json once, by the router's failure handler")
+                .check(classes);
     }
 
     /** Nothing in {@code servicePackage} depends on another service's code: they share only HTTP. */
     public static void checkIndependentOfOtherServices(JavaClasses classes, String servicePackage) {
-        String[] others = SERVICES.stream().filter(service -> !service.equals(servicePackage))
-            .map(service -> service + "..").toArray(String[]::new);
-        noClasses().should().dependOnClassesThat().resideInAnyPackage(others)
-            .because("each service is its own application; they share nothing at run time but HTTP")
-            .check(classes);
+        String[] others = SERVICES.stream()
+                .filter(service -> !service.equals(servicePackage))
+                .map(service -> service + "..")
+                .toArray(String[]::new);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(others)
+                .because("each service is its own application; they share nothing at run time but HTTP")
+                .check(classes);
     }
 
     /** All three rules. */

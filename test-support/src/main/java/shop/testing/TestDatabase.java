@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-
 import shop.defaults.DatabaseSettings;
 import shop.defaults.Settings;
 
@@ -29,7 +28,8 @@ import shop.defaults.Settings;
 public record TestDatabase(Kind kind, String url, String username, String password) {
 
     public enum Kind {
-        POSTGRESQL, H2
+        POSTGRESQL,
+        H2
     }
 
     private static final String ADMIN_URL = env("SHOP_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
@@ -49,12 +49,13 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
     }
 
     public static TestDatabase postgres(String purpose) {
-        String name = "shop_test_%s_%s".formatted(purpose, UUID.randomUUID().toString().substring(0, 8))
-            .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        String name = "shop_test_%s_%s"
+                .formatted(purpose, UUID.randomUUID().toString().substring(0, 8))
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]", "_");
         try (Connection admin = DriverManager.getConnection(ADMIN_URL, ADMIN_USER, ADMIN_PASSWORD)) {
             admin.createStatement().execute("create database " + name);
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("Cannot create database " + name + " at " + ADMIN_URL, e);
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> drop(name)));
@@ -67,8 +68,7 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
             Path folder = Files.createTempDirectory("shop-test-" + purpose);
             String url = DatabaseSettings.h2Url(folder.resolve(purpose).toString());
             return new TestDatabase(Kind.H2, url, "sa", "");
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("Cannot create a folder for the test database", e);
         }
     }
@@ -76,10 +76,10 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
     public static boolean postgresReachable() {
         URI server = URI.create(ADMIN_URL.substring("jdbc:".length()));
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(server.getHost(), server.getPort() > 0 ? server.getPort() : 5432), 500);
+            socket.connect(
+                    new InetSocketAddress(server.getHost(), server.getPort() > 0 ? server.getPort() : 5432), 500);
             return true;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -110,8 +110,7 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
     private static void drop(String name) {
         try (Connection admin = DriverManager.getConnection(ADMIN_URL, ADMIN_USER, ADMIN_PASSWORD)) {
             admin.createStatement().execute("drop database if exists " + name + " with (force)");
-        }
-        catch (SQLException e) {
+        } catch (SQLException e) {
             System.err.println("Could not drop test database " + name + ": " + e.getMessage());
         }
     }

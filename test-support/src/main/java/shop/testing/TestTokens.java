@@ -2,7 +2,6 @@ package shop.testing;
 
 import java.time.Clock;
 import java.time.Duration;
-
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Caller;
 import shop.defaults.InternalAuthSettings;
@@ -16,8 +15,7 @@ public final class TestTokens {
     /** The internal-auth key of the services under test. */
     public static final String KEY = "test-internal-auth-key-used-by-tests-only";
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** Gives the service under test the tests' key. */
     public static Settings register(Settings settings) {

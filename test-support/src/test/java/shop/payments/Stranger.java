@@ -1,5 +1,4 @@
 package shop.payments;
 
 /** Stands for another service's class in the architecture rules' own tests. */
-public class Stranger {
-}
+public class Stranger {}

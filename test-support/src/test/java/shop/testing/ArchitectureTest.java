@@ -14,18 +14,21 @@ class ArchitectureTest {
     @Test
     void refusesADomainValueHoldingAnHttpType() {
         assertThatThrownBy(() -> Architecture.checkDomainValuesAreFreeOfHttpAndSql(fixtures))
-            .isInstanceOf(AssertionError.class).hasMessageContaining("ValueWithHttp");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ValueWithHttp");
     }
 
     @Test
     void refusesADomainProblemThatKnowsItsHttpStatus() {
         assertThatThrownBy(() -> Architecture.checkDomainProblemsKnowNothingOfHttp(fixtures))
-            .isInstanceOf(AssertionError.class).hasMessageContaining("ProblemWithStatus");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ProblemWithStatus");
     }
 
     @Test
     void refusesReachingIntoAnotherService() {
         assertThatThrownBy(() -> Architecture.checkIndependentOfOtherServices(fixtures, "shop.orders"))
-            .isInstanceOf(AssertionError.class).hasMessageContaining("ReachesIntoPayments");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ReachesIntoPayments");
     }
 }
