@@ -2,7 +2,6 @@ package shop.defaults;
 
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
-import io.vertx.jdbcclient.JDBCConnectOptions;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -12,6 +11,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,11 +82,11 @@ public final class Database {
                     .using(runtime.vertx())
                     .build();
         }
-        JDBCConnectOptions connect = new JDBCConnectOptions()
-                .setJdbcUrl(settings.url() + ";QUERY_TIMEOUT=" + timeoutMillis)
-                .setUser(settings.user())
-                .setPassword(settings.password());
-        return JDBCPool.pool(runtime.vertx(), connect, options);
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL(settings.url() + ";QUERY_TIMEOUT=" + timeoutMillis);
+        h2.setUser(settings.user());
+        h2.setPassword(settings.password());
+        return JDBCPool.pool(runtime.vertx(), AutoCommitAfterTransactions.wrap(h2), options);
     }
 
     /** Whether a statement failed on a unique constraint, on either database. */

@@ -21,11 +21,10 @@ public record DatabaseSettings(String url, String user, String password, int poo
     }
 
     public static DatabaseSettings from(Settings settings, String name) {
-        String dataDir = settings.text("SHOP_DATA_DIR", "./data");
-        boolean h2 = settings.optional("SHOP_DB_URL").isEmpty();
+        String url = settings.text("SHOP_DB_URL", h2Url(settings.text("SHOP_DATA_DIR", "./data") + "/" + name));
         return new DatabaseSettings(
-                settings.text("SHOP_DB_URL", h2Url(dataDir + "/" + name)),
-                settings.text("SHOP_DB_USER", h2 ? "sa" : "postgres"),
+                url,
+                settings.text("SHOP_DB_USER", url.startsWith("jdbc:h2:") ? "sa" : "postgres"),
                 settings.text("SHOP_DB_PASSWORD", ""),
                 settings.integer("SHOP_DB_POOL_SIZE", 10, 1, 200),
                 settings.duration("SHOP_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(5)));

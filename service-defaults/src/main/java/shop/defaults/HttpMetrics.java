@@ -15,6 +15,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpMetrics {
 
+    /**
+     * Where a service whose routes live in a sub-router (the gateway's router, built from the API
+     * contract) puts the template of the route a request matched ({@code /orders/{id}}): the
+     * parent router's current route is only the mount point.
+     */
+    public static final String ROUTE_TEMPLATE = "shop.route-template";
+
     private final MeterRegistry registry;
 
     HttpMetrics(MeterRegistry registry) {
@@ -58,6 +65,10 @@ public final class HttpMetrics {
      * template is rebuilt from the path parameters of the route that failed.
      */
     private static String uriOf(RoutingContext context, int status) {
+        String template = context.get(ROUTE_TEMPLATE);
+        if (template != null) {
+            return template;
+        }
         Route route = context.currentRoute();
         if (route != null && route.getPath() != null) {
             return route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");

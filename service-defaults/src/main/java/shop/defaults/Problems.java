@@ -100,6 +100,10 @@ public final class Problems {
 
     /** The route template of a request, never its raw path (which may carry anything a client sent). */
     public static String routeOf(RoutingContext context) {
+        String template = context.get(HttpMetrics.ROUTE_TEMPLATE);
+        if (template != null) {
+            return template;
+        }
         var route = context.currentRoute();
         String path = route == null ? null : route.getPath();
         return path == null ? "UNKNOWN" : path;

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
@@ -57,6 +58,7 @@ public final class ServiceRuntime {
         int eventLoops =
                 settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         this.vertx = Vertx.builder()
+                // Tracing options must be set for the tracer below to be used (else Vert.x's default, a no-op one).
                 .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
                 .withTracer(new OpenTelemetryTracingFactory(telemetry.openTelemetry()))
                 .build();
@@ -150,7 +152,9 @@ public final class ServiceRuntime {
                 .setMaxInitialLineLength(8 * 1024)
                 .setMaxHeaderSize(8 * 1024)
                 .setIdleTimeout(20)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS);
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                // Every request is traced (sampling decides what is kept), not only those that came with a trace.
+                .setTracingPolicy(TracingPolicy.ALWAYS);
         int count = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < count; i++) {

@@ -13,12 +13,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
@@ -43,11 +47,13 @@ record Telemetry(PrometheusMeterRegistry registry, OpenTelemetrySdk openTelemetr
                         .merge(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), service))))
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(sampling)));
         settings.optional("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-                .ifPresent(
+                .ifPresentOrElse(
                         endpoint -> tracing.addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
                                         .setEndpoint(endpoint)
                                         .build())
-                                .build()));
+                                .build()),
+                        // With no processor at all the SDK hands out no-op spans, and logs would carry no trace id.
+                        () -> tracing.addSpanProcessor(new KeepNoSpans()));
         OpenTelemetrySdk openTelemetry = OpenTelemetrySdk.builder()
                 .setTracerProvider(tracing.build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
@@ -63,5 +69,25 @@ record Telemetry(PrometheusMeterRegistry registry, OpenTelemetrySdk openTelemetr
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** Spans are made (their ids go into logs and to the next service) but kept nowhere. */
+    private static final class KeepNoSpans implements SpanProcessor {
+
+        @Override
+        public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+        @Override
+        public boolean isStartRequired() {
+            return false;
+        }
+
+        @Override
+        public void onEnd(ReadableSpan span) {}
+
+        @Override
+        public boolean isEndRequired() {
+            return false;
+        }
     }
 }

@@ -39,6 +39,10 @@ class ServiceRuntimeIntegrationTest {
         router.get("/broken").handler(context -> {
             throw new IllegalStateException("secret internals");
         });
+        router.get("/trace").handler(context -> {
+            var span = io.opentelemetry.api.trace.Span.current().getSpanContext();
+            context.response().end(span.getTraceId() + " " + span.getSpanId());
+        });
         router.get("/slow")
                 .handler(context ->
                         release.future().onComplete(done -> context.response().end("done")));
@@ -60,6 +64,22 @@ class ServiceRuntimeIntegrationTest {
         HttpResponse<String> ready = get("/actuator/health/readiness");
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    @Test
+    void tracesEveryRequestContinuingTheCallersTrace() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String[] continued = send(HttpRequest.newBuilder(uri("/trace"))
+                        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"))
+                .body()
+                .split(" ");
+        assertThat(continued[0]).isEqualTo(traceId);
+        assertThat(continued[1])
+                .as("the server's own span: " + String.join(" ", continued))
+                .isNotEqualTo("00f067aa0ba902b7")
+                .isNotEqualTo("0000000000000000");
+        String[] started = get("/trace").body().split(" ");
+        assertThat(started[0]).as("a new trace").matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32));
     }
 
     @Test
