@@ -1,12 +1,13 @@
 package shop.payments.processor;
 
+import io.vertx.core.Future;
 import java.util.UUID;
-
 import shop.defaults.Money;
 
 /**
  * A payment processor. Charges are keyed by the order id, so a processor that supports
- * idempotency keys never moves money twice for one order, however often it is asked.
+ * idempotency keys never moves money twice for one order, however often it is asked. Its answers
+ * are futures: a real processor is a remote call, which must not hold an event loop.
  */
 public interface PaymentProcessor {
 
@@ -16,7 +17,7 @@ public interface PaymentProcessor {
      */
     String tokenize(String paymentMethod);
 
-    ProcessorOutcome charge(UUID orderId, String token, Money amount);
+    Future<ProcessorOutcome> charge(UUID orderId, String token, Money amount);
 
-    ProcessorOutcome refund(UUID orderId, Money amount);
+    Future<ProcessorOutcome> refund(UUID orderId, Money amount);
 }

@@ -4,14 +4,11 @@ package shop.payments.processor;
 public sealed interface ProcessorOutcome {
 
     /** The money moved. */
-    record Approved() implements ProcessorOutcome {
-    }
+    record Approved() implements ProcessorOutcome {}
 
     /** The processor refused for good, for the given reason (e.g. {@code card_declined}). */
-    record Declined(String reason) implements ProcessorOutcome {
-    }
+    record Declined(String reason) implements ProcessorOutcome {}
 
     /** The processor failed for now; the same request may succeed later. */
-    record Unavailable(String reason) implements ProcessorOutcome {
-    }
+    record Unavailable(String reason) implements ProcessorOutcome {}
 }

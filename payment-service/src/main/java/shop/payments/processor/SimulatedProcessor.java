@@ -1,10 +1,9 @@
 package shop.payments.processor;
 
+import io.vertx.core.Future;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-
-import org.springframework.stereotype.Component;
 import shop.defaults.Money;
 
 /**
@@ -12,16 +11,24 @@ import shop.defaults.Money;
  * of real processors. Its tokens name the behaviour of the card they stand for
  * ({@code tok_sim_card_declined}), so they can be kept, and charged later, without the number.
  * {@code 4000000000000119} fails transiently on the first attempt for an order and succeeds when
- * retried; the processor remembers those first attempts in memory, as a remote one would.
+ * retried; the processor remembers those first attempts in memory, as a remote one would. One
+ * instance serves every event loop, hence the concurrent set.
  */
-@Component
-class SimulatedProcessor implements PaymentProcessor {
+public final class SimulatedProcessor implements PaymentProcessor {
 
     static final String DECLINED = "4000000000000002";
     static final String INSUFFICIENT_FUNDS = "4000000000009995";
     static final String TRANSIENT_ERROR = "4000000000000119";
 
     private static final String PREFIX = "tok_sim_";
+
+    // Answers are immutable and already known: one completed future each, not one per charge.
+    private static final Future<ProcessorOutcome> APPROVED = Future.succeededFuture(new ProcessorOutcome.Approved());
+    private static final Future<ProcessorOutcome> CARD_DECLINED = declined("card_declined");
+    private static final Future<ProcessorOutcome> NO_FUNDS = declined("insufficient_funds");
+    private static final Future<ProcessorOutcome> INCORRECT_NUMBER = declined("incorrect_number");
+    private static final Future<ProcessorOutcome> PROCESSING_ERROR =
+            Future.succeededFuture(new ProcessorOutcome.Unavailable("processing_error"));
 
     private final Set<UUID> transientFailuresSeen = ConcurrentHashMap.newKeySet();
 
@@ -30,30 +37,29 @@ class SimulatedProcessor implements PaymentProcessor {
         if (paymentMethod.startsWith("tok_")) {
             return paymentMethod;
         }
-        return PREFIX + switch (paymentMethod) {
-            case DECLINED -> "card_declined";
-            case INSUFFICIENT_FUNDS -> "insufficient_funds";
-            case TRANSIENT_ERROR -> "transient_error";
-            default -> passesLuhnCheck(paymentMethod) ? "approve" : "incorrect_number";
-        };
+        return PREFIX
+                + switch (paymentMethod) {
+                    case DECLINED -> "card_declined";
+                    case INSUFFICIENT_FUNDS -> "insufficient_funds";
+                    case TRANSIENT_ERROR -> "transient_error";
+                    default -> passesLuhnCheck(paymentMethod) ? "approve" : "incorrect_number";
+                };
     }
 
     @Override
-    public ProcessorOutcome charge(UUID orderId, String token, Money amount) {
+    public Future<ProcessorOutcome> charge(UUID orderId, String token, Money amount) {
         return switch (token) {
-            case PREFIX + "card_declined" -> new ProcessorOutcome.Declined("card_declined");
-            case PREFIX + "insufficient_funds" -> new ProcessorOutcome.Declined("insufficient_funds");
-            case PREFIX + "incorrect_number" -> new ProcessorOutcome.Declined("incorrect_number");
-            case PREFIX + "transient_error" -> transientFailuresSeen.add(orderId)
-                    ? new ProcessorOutcome.Unavailable("processing_error")
-                    : new ProcessorOutcome.Approved();
-            default -> new ProcessorOutcome.Approved();
+            case PREFIX + "card_declined" -> CARD_DECLINED;
+            case PREFIX + "insufficient_funds" -> NO_FUNDS;
+            case PREFIX + "incorrect_number" -> INCORRECT_NUMBER;
+            case PREFIX + "transient_error" -> transientFailuresSeen.add(orderId) ? PROCESSING_ERROR : APPROVED;
+            default -> APPROVED;
         };
     }
 
     @Override
-    public ProcessorOutcome refund(UUID orderId, Money amount) {
-        return new ProcessorOutcome.Approved();
+    public Future<ProcessorOutcome> refund(UUID orderId, Money amount) {
+        return APPROVED;
     }
 
     static boolean passesLuhnCheck(String number) {
@@ -71,5 +77,9 @@ class SimulatedProcessor implements PaymentProcessor {
             doubleIt = !doubleIt;
         }
         return sum % 10 == 0;
+    }
+
+    private static Future<ProcessorOutcome> declined(String reason) {
+        return Future.succeededFuture(new ProcessorOutcome.Declined(reason));
     }
 }

@@ -1,25 +1,31 @@
 package shop.payments.transaction;
 
-import java.util.Set;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
-import org.springframework.stereotype.Component;
 
 /**
  * Payments as an operator counts them: {@code shop_payments_total{type, outcome, reason}} and
  * {@code shop_payments_amount{type, currency}}. Labels take a few known values only: an unknown
- * decline reason is counted as {@code other}.
+ * decline reason is counted as {@code other}. Each series is registered when it first moves, as
+ * before, and kept here so that a payment does not build and look up its meter every time.
  */
-@Component
 class PaymentMetrics {
 
-    private static final Set<String> KNOWN_REASONS = Set.of("card_declined", "insufficient_funds",
-            "incorrect_number", PaymentService.METHOD_UNAVAILABLE, "processing_error");
+    private static final Set<String> KNOWN_REASONS = Set.of(
+            "card_declined",
+            "insufficient_funds",
+            "incorrect_number",
+            PaymentService.METHOD_UNAVAILABLE,
+            "processing_error");
 
     private final MeterRegistry meters;
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, DistributionSummary> amounts = new ConcurrentHashMap<>();
 
     PaymentMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -30,12 +36,17 @@ class PaymentMetrics {
         String outcome = transaction.succeeded() ? "succeeded" : "declined";
         count(transaction.type(), outcome, transaction.declineReason());
         if (transaction.succeeded()) {
-            DistributionSummary.builder("shop.payments.amount")
-                .description("Money moved, by transaction type, in units of its currency")
-                .tag("type", typeOf(transaction.type()))
-                .tag("currency", transaction.amount().currency()).register(meters)
-                // Micrometer takes doubles: a reading for dashboards, never an amount that is charged.
-                .record(transaction.amount().amount().doubleValue());
+            String type = typeOf(transaction.type());
+            String currency = transaction.amount().currency();
+            amounts.computeIfAbsent(
+                            type + ' ' + currency,
+                            key -> DistributionSummary.builder("shop.payments.amount")
+                                    .description("Money moved, by transaction type, in units of its currency")
+                                    .tag("type", type)
+                                    .tag("currency", currency)
+                                    .register(meters))
+                    // Micrometer takes doubles: a reading for dashboards, never an amount that is charged.
+                    .record(transaction.amount().amount().doubleValue());
         }
     }
 
@@ -46,9 +57,16 @@ class PaymentMetrics {
 
     private void count(Transaction.Type type, String outcome, @Nullable String reason) {
         String boundedReason = reason == null ? "none" : KNOWN_REASONS.contains(reason) ? reason : "other";
-        Counter.builder("shop.payments").description("Charges and refunds, by outcome and decline reason")
-            .tag("type", typeOf(type)).tag("outcome", outcome).tag("reason", boundedReason).register(meters)
-            .increment();
+        String typeName = typeOf(type);
+        counters.computeIfAbsent(
+                        typeName + ' ' + outcome + ' ' + boundedReason,
+                        key -> Counter.builder("shop.payments")
+                                .description("Charges and refunds, by outcome and decline reason")
+                                .tag("type", typeName)
+                                .tag("outcome", outcome)
+                                .tag("reason", boundedReason)
+                                .register(meters))
+                .increment();
     }
 
     private static String typeOf(Transaction.Type type) {

@@ -1,26 +1,32 @@
 package shop.payments.transaction;
 
+import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.stereotype.Service;
 import shop.defaults.Money;
 import shop.payments.processor.Card;
 import shop.payments.processor.PaymentProcessor;
 import shop.payments.processor.ProcessorOutcome;
+import shop.payments.transaction.PaymentProblem.ChargeConflict;
+import shop.payments.transaction.PaymentProblem.NothingToRefund;
+import shop.payments.transaction.PaymentProblem.ProcessorUnavailable;
 
 /**
  * Charges and refunds orders, at most once each. The order id is the idempotency key: a charge
  * is first claimed ({@code PROCESSING}, one row per order by a unique constraint), then the
  * processor is asked, then its answer recorded. A repeated request returns what was recorded,
  * or finishes a claim left by a request that failed or a process that died.
+ *
+ * <p>A new charge costs two statements, the claim and its settlement: the claim is tried first
+ * rather than looked up first, since an order is charged for the first time far more often than
+ * again.
  */
-@Service
 class PaymentService {
 
     /** Why a charge was refused when nobody could say how to pay. */
@@ -41,99 +47,154 @@ class PaymentService {
     }
 
     /** A transaction and whether this request created it (false: an earlier request did). */
-    record Result(Transaction transaction, boolean created) {
-    }
+    record Result(Transaction transaction, boolean created) {}
 
     /**
      * Charges an order. Without a payment method only an earlier claim can be finished; an order
      * this service has never seen is then declined with {@code payment_method_unavailable}, and
      * that refusal also stops a charge request for it still on its way from being processed.
      */
-    Result charge(UUID orderId, Money amount, @Nullable String paymentMethod) {
-        var earlier = transactions.find(orderId, Transaction.Type.CHARGE);
-        if (earlier.isPresent()) {
-            return new Result(finish(checkSameAmount(earlier.get(), amount)), false);
-        }
+    Future<Result> charge(UUID orderId, Money amount, @Nullable String paymentMethod) {
         Transaction claim = paymentMethod == null
-                ? transaction(orderId, Transaction.Type.CHARGE, Transaction.Status.DECLINED, amount,
-                        METHOD_UNAVAILABLE, new Card("", ""), null)
-                : transaction(orderId, Transaction.Type.CHARGE, Transaction.Status.PROCESSING, amount, null,
-                        Card.describe(paymentMethod), processor.tokenize(paymentMethod));
-        try {
-            transactions.insert(claim);
-        }
-        catch (DuplicateKeyException raced) {
-            Transaction winner = transactions.find(orderId, Transaction.Type.CHARGE).orElseThrow();
-            return new Result(finish(checkSameAmount(winner, amount)), false);
-        }
-        if (!claim.isProcessing()) {
-            metrics.settled(claim);
-        }
-        return new Result(finish(claim), true);
+                ? transaction(
+                        orderId,
+                        Transaction.Type.CHARGE,
+                        Transaction.Status.DECLINED,
+                        amount,
+                        METHOD_UNAVAILABLE,
+                        new Card("", ""),
+                        null)
+                : transaction(
+                        orderId,
+                        Transaction.Type.CHARGE,
+                        Transaction.Status.PROCESSING,
+                        amount,
+                        null,
+                        Card.describe(paymentMethod),
+                        processor.tokenize(paymentMethod));
+        return transactions.insert(claim).compose(claimed -> {
+            if (!claimed) {
+                return earlierCharge(orderId, amount).compose(this::finish).map(charge -> new Result(charge, false));
+            }
+            if (!claim.isProcessing()) {
+                metrics.settled(claim);
+            }
+            return finish(claim).map(charge -> new Result(charge, true));
+        });
     }
 
-    Result refund(UUID orderId) {
-        var earlier = transactions.find(orderId, Transaction.Type.REFUND);
-        if (earlier.isPresent()) {
-            return new Result(earlier.get(), false);
-        }
-        Transaction charge = transactions.find(orderId, Transaction.Type.CHARGE)
-            .filter(Transaction::succeeded)
-            .orElseThrow(() -> new NothingToRefund(orderId));
-        if (processor.refund(orderId, charge.amount()) instanceof ProcessorOutcome.Unavailable(String reason)) {
-            metrics.processorUnavailable(Transaction.Type.REFUND);
-            throw new ProcessorUnavailable(reason);
-        }
-        Transaction refund = transaction(orderId, Transaction.Type.REFUND, Transaction.Status.SUCCEEDED,
-                charge.amount(), null, new Card(charge.cardBrand(), charge.cardLast4()), null);
-        try {
-            transactions.insert(refund);
-            log.info("REFUND of order {}: {}", orderId, refund.amount());
-            metrics.settled(refund);
-            return new Result(refund, true);
-        }
-        catch (DuplicateKeyException raced) {
-            return new Result(transactions.find(orderId, Transaction.Type.REFUND).orElseThrow(), false);
-        }
+    Future<Result> refund(UUID orderId) {
+        return transactions.ofOrder(orderId).compose(recorded -> {
+            if (recorded.refund() != null) {
+                return Future.succeededFuture(new Result(recorded.refund(), false));
+            }
+            Transaction charge = recorded.charge();
+            if (charge == null || !charge.succeeded()) {
+                return Future.failedFuture(new NothingToRefund(orderId));
+            }
+            return processor.refund(orderId, charge.amount()).compose(outcome -> {
+                if (outcome instanceof ProcessorOutcome.Unavailable(String reason)) {
+                    metrics.processorUnavailable(Transaction.Type.REFUND);
+                    return Future.failedFuture(new ProcessorUnavailable(reason));
+                }
+                // A charge paid with a token has a brand but no last four: the refund shows what the charge shows.
+                Card card = new Card(
+                        Objects.requireNonNullElse(charge.cardBrand(), ""),
+                        Objects.requireNonNullElse(charge.cardLast4(), ""));
+                return storeRefund(transaction(
+                        orderId,
+                        Transaction.Type.REFUND,
+                        Transaction.Status.SUCCEEDED,
+                        charge.amount(),
+                        null,
+                        card,
+                        null));
+            });
+        });
     }
 
-    List<Transaction> list(@Nullable UUID orderId, int page, int size) {
+    Future<List<Transaction>> list(@Nullable UUID orderId, int page, int size) {
         return transactions.list(orderId, page, size);
     }
 
+    /** The charge an earlier or concurrent request stored, if it asked for the same money. */
+    private Future<Transaction> earlierCharge(UUID orderId, Money requested) {
+        return transactions.ofOrder(orderId).map(recorded -> {
+            Transaction earlier = recorded.charge();
+            if (earlier == null) {
+                throw new IllegalStateException("Order %s has a charge that cannot be found".formatted(orderId));
+            }
+            if (!earlier.isFor(requested)) {
+                throw new ChargeConflict(orderId, earlier.amount(), requested);
+            }
+            return earlier;
+        });
+    }
+
     /** Asks the processor about a claimed charge and records its answer; a settled one is returned as it is. */
-    private Transaction finish(Transaction charge) {
+    private Future<Transaction> finish(Transaction charge) {
         if (!charge.isProcessing()) {
-            return charge;
+            return Future.succeededFuture(charge);
         }
-        Transaction settled = switch (processor.charge(charge.orderId(), charge.processorToken(), charge.amount())) {
-            case ProcessorOutcome.Approved() -> charge.settled(Transaction.Status.SUCCEEDED, null);
-            case ProcessorOutcome.Declined(String reason) -> charge.settled(Transaction.Status.DECLINED, reason);
+        String token = Objects.requireNonNull(charge.processorToken(), "a claim keeps its processor token");
+        return processor.charge(charge.orderId(), token, charge.amount()).compose(outcome -> switch (outcome) {
+            case ProcessorOutcome.Approved() -> settle(charge.settled(Transaction.Status.SUCCEEDED, null));
+            case ProcessorOutcome.Declined(String reason) ->
+                settle(charge.settled(Transaction.Status.DECLINED, reason));
             case ProcessorOutcome.Unavailable(String reason) -> {
                 metrics.processorUnavailable(Transaction.Type.CHARGE);
-                throw new ProcessorUnavailable(reason);
+                yield Future.failedFuture(new ProcessorUnavailable(reason));
             }
-        };
-        if (!transactions.settle(settled)) {
-            // A concurrent request recorded the processor's answer first (the same answer: it is keyed by order).
-            return transactions.find(charge.orderId(), Transaction.Type.CHARGE).orElseThrow();
-        }
-        log.info("CHARGE {} for order {}: {}", settled.status(), settled.orderId(), settled.amount());
-        metrics.settled(settled);
-        return settled;
+        });
     }
 
-    private static Transaction checkSameAmount(Transaction earlier, Money requested) {
-        if (!earlier.isFor(requested)) {
-            throw new ChargeConflict(earlier.orderId(), earlier.amount(), requested);
-        }
-        return earlier;
+    private Future<Transaction> settle(Transaction settled) {
+        return transactions.settle(settled).compose(won -> {
+            if (!won) {
+                // A concurrent request recorded the processor's answer first (the same answer: it is keyed by order).
+                return transactions
+                        .ofOrder(settled.orderId())
+                        .map(recorded -> Objects.requireNonNull(recorded.charge()));
+            }
+            log.info("CHARGE {} for order {}: {}", settled.status(), settled.orderId(), settled.amount());
+            metrics.settled(settled);
+            return Future.succeededFuture(settled);
+        });
     }
 
-    private Transaction transaction(UUID orderId, Transaction.Type type, Transaction.Status status, Money amount,
-            @Nullable String declineReason, Card card, @Nullable String processorToken) {
-        return new Transaction(UUID.randomUUID(), orderId, type, status, amount, declineReason,
-                card.brand().isEmpty() ? null : card.brand(), card.last4().isEmpty() ? null : card.last4(),
-                processorToken, clock.instant());
+    /** Stores a refund the processor made, or returns the one a concurrent request stored first. */
+    private Future<Result> storeRefund(Transaction refund) {
+        return transactions.insert(refund).compose(stored -> {
+            if (!stored) {
+                return transactions
+                        .ofOrder(refund.orderId())
+                        .map(recorded -> new Result(Objects.requireNonNull(recorded.refund()), false));
+            }
+            log.info("REFUND of order {}: {}", refund.orderId(), refund.amount());
+            metrics.settled(refund);
+            return Future.succeededFuture(new Result(refund, true));
+        });
+    }
+
+    private Transaction transaction(
+            UUID orderId,
+            Transaction.Type type,
+            Transaction.Status status,
+            Money amount,
+            @Nullable String declineReason,
+            Card card,
+            @Nullable String processorToken) {
+        // Microseconds: what both databases keep, so an answer shows the same instant as a later read.
+        return new Transaction(
+                UUID.randomUUID(),
+                orderId,
+                type,
+                status,
+                amount,
+                declineReason,
+                card.brand().isEmpty() ? null : card.brand(),
+                card.last4().isEmpty() ? null : card.last4(),
+                processorToken,
+                clock.instant().truncatedTo(ChronoUnit.MICROS));
     }
 }

@@ -1,9 +1,16 @@
 package shop.payments.transaction;
 
+import java.util.List;
 import java.util.UUID;
-
-import jakarta.validation.constraints.NotNull;
+import shop.defaults.Problem;
 
 /** Refund the whole charge of an order. */
-record RefundRequest(@NotNull UUID orderId) {
+record RefundRequest(UUID orderId) {
+
+    @SuppressWarnings("ConstantValue") // JSON may leave out what the type says is there
+    RefundRequest {
+        if (orderId == null) {
+            throw Requests.invalid(List.of(new Problem.FieldError("orderId", "must not be null")));
+        }
+    }
 }

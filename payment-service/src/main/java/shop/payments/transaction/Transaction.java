@@ -2,7 +2,6 @@ package shop.payments.transaction;
 
 import java.time.Instant;
 import java.util.UUID;
-
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Money;
 
@@ -11,15 +10,27 @@ import shop.defaults.Money;
  * it is claimed until the processor's answer is recorded; its processor token lets any request
  * finish it.
  */
-record Transaction(UUID id, UUID orderId, Type type, Status status, Money amount, @Nullable String declineReason,
-        @Nullable String cardBrand, @Nullable String cardLast4, @Nullable String processorToken, Instant createdAt) {
+record Transaction(
+        UUID id,
+        UUID orderId,
+        Type type,
+        Status status,
+        Money amount,
+        @Nullable String declineReason,
+        @Nullable String cardBrand,
+        @Nullable String cardLast4,
+        @Nullable String processorToken,
+        Instant createdAt) {
 
     enum Type {
-        CHARGE, REFUND
+        CHARGE,
+        REFUND
     }
 
     enum Status {
-        PROCESSING, SUCCEEDED, DECLINED
+        PROCESSING,
+        SUCCEEDED,
+        DECLINED
     }
 
     boolean succeeded() {
@@ -35,8 +46,8 @@ record Transaction(UUID id, UUID orderId, Type type, Status status, Money amount
         if (!isProcessing()) {
             throw new IllegalStateException("Transaction %s is already %s".formatted(id, status));
         }
-        return new Transaction(id, orderId, type, outcome, amount, reason, cardBrand, cardLast4, processorToken,
-                createdAt);
+        return new Transaction(
+                id, orderId, type, outcome, amount, reason, cardBrand, cardLast4, processorToken, createdAt);
     }
 
     /** Whether a repeated request for this order asks for the same money. */

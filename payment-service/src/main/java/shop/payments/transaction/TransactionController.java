@@ -1,71 +1,155 @@
 package shop.payments.transaction;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 import shop.defaults.Caller;
+import shop.defaults.InternalAuthentication;
 import shop.defaults.InternalCall;
-import shop.defaults.Money;
+import shop.defaults.Problem;
+import shop.defaults.StrictJson;
+import shop.payments.processor.PaymentProcessor;
+import shop.payments.transaction.PaymentProblem.AdminOnly;
+import shop.payments.transaction.PaymentProblem.ChargeConflict;
+import shop.payments.transaction.PaymentProblem.NotOrderService;
+import shop.payments.transaction.PaymentProblem.NothingToRefund;
+import shop.payments.transaction.PaymentProblem.ProcessorUnavailable;
 
 /**
  * Charges and refunds, for order-service only (403 for any other caller), and the list of
- * transactions for admins. A
- * request that creates a transaction answers 201; a repeated one answers 200 with the first.
+ * transactions for admins. A request that creates a transaction answers 201; a repeated one
+ * answers 200 with the first. Who may call is checked before the body is read.
  */
-@RestController
-class TransactionController {
+public final class TransactionController {
 
     private static final String ORDER_SERVICE = "order-service";
+    private static final String JSON = "application/json";
 
     private final PaymentService payments;
 
-    TransactionController(PaymentService payments) {
+    private TransactionController(PaymentService payments) {
         this.payments = payments;
     }
 
-    @PostMapping("/charges")
-    ResponseEntity<TransactionView> charge(InternalCall call, @Valid @RequestBody ChargeRequest request) {
-        requireOrderService(call);
-        Money amount = Money.of(request.amount(), request.currency());
-        return answer(payments.charge(request.orderId(), amount, request.paymentMethod()));
+    /** The transactions feature on a pool (shared by every event loop) and a processor. */
+    public static TransactionController create(
+            Pool pool, PaymentProcessor processor, MeterRegistry registry, Clock clock) {
+        return new TransactionController(
+                new PaymentService(new Transactions(pool), processor, new PaymentMetrics(registry), clock));
     }
 
-    @PostMapping("/refunds")
-    ResponseEntity<TransactionView> refund(InternalCall call, @Valid @RequestBody RefundRequest request) {
-        requireOrderService(call);
-        return answer(payments.refund(request.orderId()));
+    /** {@code POST /charges}: 201 new, 200 repeated, 400, 403, 409 {@code charge-conflict}, 503 processor. */
+    public void charge(RoutingContext context) {
+        requireOrderService(context);
+        StrictJson.requireJson(context);
+        ChargeRequest request = StrictJson.read(context.body().buffer(), ChargeRequest.class);
+        payments.charge(request.orderId(), request.money(), request.paymentMethod())
+                .onSuccess(result -> answer(context, result))
+                .onFailure(failure -> fail(context, failure));
     }
 
-    @GetMapping("/transactions")
-    List<TransactionView> list(Caller caller, @RequestParam @Nullable UUID orderId,
-            @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
-            @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
+    /** {@code POST /refunds}: 201 new, 200 repeated, 400, 403, 409 {@code nothing-to-refund}, 503 processor. */
+    public void refund(RoutingContext context) {
+        requireOrderService(context);
+        StrictJson.requireJson(context);
+        RefundRequest request = StrictJson.read(context.body().buffer(), RefundRequest.class);
+        payments.refund(request.orderId())
+                .onSuccess(result -> answer(context, result))
+                .onFailure(failure -> fail(context, failure));
+    }
+
+    /** {@code GET /transactions?orderId&page&size}: admins only (403), newest first; 400 names a bad parameter. */
+    public void list(RoutingContext context) {
+        Caller caller = InternalAuthentication.caller(context);
         if (!caller.isAdmin()) {
             throw new AdminOnly();
         }
-        return payments.list(orderId, page, size).stream().map(TransactionView::of).toList();
+        List<Problem.FieldError> errors = new ArrayList<>(0);
+        UUID orderId = uuid(context, "orderId", errors);
+        int page = integer(context, "page", 0, 0, 100_000, errors);
+        int size = integer(context, "size", 50, 1, 500, errors);
+        if (!errors.isEmpty()) {
+            throw Requests.invalid(errors);
+        }
+        payments.list(orderId, page, size)
+                .onSuccess(transactions -> context.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                        .end(StrictJson.write(
+                                transactions.stream().map(TransactionView::of).toList())))
+                .onFailure(context::fail);
+    }
+
+    /** The HTTP problem of each payment problem; null for any other failure. */
+    public static @Nullable Problem problemOf(Throwable failure) {
+        if (!(failure instanceof PaymentProblem problem)) {
+            return null;
+        }
+        return switch (problem) {
+            case ChargeConflict e -> Problem.of(409, "charge-conflict", e.getMessage());
+            case NothingToRefund e -> Problem.of(409, "nothing-to-refund", e.getMessage());
+            case NotOrderService e -> Problem.of(403, "forbidden", e.getMessage());
+            case AdminOnly e -> Problem.of(403, "forbidden", e.getMessage());
+            case ProcessorUnavailable e -> Problem.of(503, "processor-unavailable", e.getMessage());
+        };
     }
 
     /** Money moves at order-service's request only, whoever else holds a valid token. */
-    private static void requireOrderService(InternalCall call) {
+    private static void requireOrderService(RoutingContext context) {
+        InternalCall call = InternalAuthentication.call(context);
         if (!ORDER_SERVICE.equals(call.service())) {
             throw new NotOrderService(call.service());
         }
     }
 
-    private static ResponseEntity<TransactionView> answer(PaymentService.Result result) {
-        return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
-            .body(TransactionView.of(result.transaction()));
+    private static void answer(RoutingContext context, PaymentService.Result result) {
+        context.response()
+                .setStatusCode(result.created() ? 201 : 200)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(StrictJson.write(TransactionView.of(result.transaction())));
+    }
+
+    private static void fail(RoutingContext context, Throwable failure) {
+        if (failure instanceof ProcessorUnavailable) {
+            // The processor's failure is temporary: say when to come back.
+            context.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+        }
+        context.fail(failure);
+    }
+
+    private static @Nullable UUID uuid(RoutingContext context, String name, List<Problem.FieldError> errors) {
+        String value = context.request().getParam(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            errors.add(new Problem.FieldError(name, "must be a UUID"));
+            return null;
+        }
+    }
+
+    private static int integer(
+            RoutingContext context, String name, int fallback, int min, int max, List<Problem.FieldError> errors) {
+        String value = context.request().getParam(name);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, in the same words
+        }
+        errors.add(new Problem.FieldError(name, "must be a whole number from %d to %d".formatted(min, max)));
+        return fallback;
     }
 }

@@ -1,90 +1,159 @@
 package shop.payments.transaction;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlResult;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import io.vertx.sqlclient.templates.TupleMapper;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
-
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import shop.defaults.Database;
 import shop.defaults.Money;
 
-/** The transactions table. A second charge or refund for one order violates a unique constraint. */
-@Repository
+/**
+ * The transactions table. One charge and one refund per order at most: the unique constraint on
+ * {@code (order_id, type)} decides which of two racing requests creates one, and the loser's
+ * insert does nothing ({@code on conflict do nothing}, which H2 in PostgreSQL mode also speaks;
+ * neither database is asked for {@code returning}, which H2 lacks: an insert that happened
+ * stored exactly the values it was given). The statements are prepared once per pool.
+ */
 class Transactions {
 
-    private final JdbcClient jdbc;
+    private static final String COLUMNS = """
+            id, order_id, type, status, amount_minor, currency, decline_reason, card_brand, card_last4,
+            processor_token, created_at""";
 
-    Transactions(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    private final SqlTemplate<Transaction, SqlResult<Void>> insert;
+    private final SqlTemplate<Transaction, SqlResult<Void>> settle;
+    private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> ofOrder;
+    private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> page;
+    private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> pageOfOrder;
+
+    Transactions(Pool pool) {
+        insert = SqlTemplate.forUpdate(pool, """
+                insert into transactions (%s)
+                values (#{id}, #{orderId}, #{type}, #{status}, #{amountMinor}, #{currency}, #{declineReason},
+                        #{cardBrand}, #{cardLast4}, #{processorToken}, #{createdAt})
+                on conflict do nothing
+                """.formatted(COLUMNS))
+                .mapFrom(TupleMapper.mapper(Transactions::parameters));
+        settle = SqlTemplate.forUpdate(pool, """
+                update transactions set status = #{status}, decline_reason = #{declineReason}
+                where id = #{id} and status = 'PROCESSING'
+                """).mapFrom(TupleMapper.mapper(Transactions::outcome));
+        ofOrder = SqlTemplate.forQuery(pool, """
+                select %s from transactions where order_id = #{orderId}
+                """.formatted(COLUMNS)).mapTo(Transactions::map);
+        page = SqlTemplate.forQuery(pool, """
+                select %s from transactions
+                order by created_at desc, id
+                limit #{size} offset #{offset}
+                """.formatted(COLUMNS)).mapTo(Transactions::map);
+        pageOfOrder = SqlTemplate.forQuery(pool, """
+                select %s from transactions where order_id = #{orderId}
+                order by created_at desc, id
+                limit #{size} offset #{offset}
+                """.formatted(COLUMNS)).mapTo(Transactions::map);
     }
 
-    /** @throws org.springframework.dao.DuplicateKeyException if the order already has one of this type */
-    void insert(Transaction t) {
-        jdbc.sql("""
-                insert into transactions (id, order_id, type, status, amount_minor, currency, decline_reason,
-                                          card_brand, card_last4, processor_token, created_at)
-                values (:id, :orderId, :type, :status, :amountMinor, :currency, :declineReason,
-                        :cardBrand, :cardLast4, :processorToken, :createdAt)
-                """)
-            .param("id", t.id())
-            .param("orderId", t.orderId())
-            .param("type", t.type().name())
-            .param("status", t.status().name())
-            .param("amountMinor", t.amount().minorUnits())
-            .param("currency", t.amount().currency())
-            .param("declineReason", t.declineReason())
-            .param("cardBrand", t.cardBrand())
-            .param("cardLast4", t.cardLast4())
-            .param("processorToken", t.processorToken())
-            .param("createdAt", Timestamp.from(t.createdAt()))
-            .update();
+    /**
+     * Stores a transaction unless its order already has one of its type.
+     *
+     * @return whether it was stored (false: an earlier or concurrent request stored one first)
+     */
+    Future<Boolean> insert(Transaction transaction) {
+        return insert.execute(transaction)
+                .map(result -> result.rowCount() == 1)
+                // The same answer should a database report the race instead of ignoring it.
+                .recover(failure -> Database.isUniqueViolation(failure)
+                        ? Future.succeededFuture(false)
+                        : Future.failedFuture(failure));
     }
 
-    /** Records the outcome of a claimed charge, unless another request recorded one first. */
-    boolean settle(Transaction settled) {
-        return jdbc.sql("""
-                update transactions set status = :status, decline_reason = :declineReason
-                where id = :id and status = 'PROCESSING'
-                """)
-            .param("status", settled.status().name())
-            .param("declineReason", settled.declineReason())
-            .param("id", settled.id())
-            .update() == 1;
+    /**
+     * Records the outcome of a claimed charge, unless another request recorded one first.
+     *
+     * @return whether this outcome was recorded
+     */
+    Future<Boolean> settle(Transaction settled) {
+        return settle.execute(settled).map(result -> result.rowCount() == 1);
     }
 
-    Optional<Transaction> find(UUID orderId, Transaction.Type type) {
-        return jdbc.sql("select * from transactions where order_id = :orderId and type = :type")
-            .param("orderId", orderId)
-            .param("type", type.name())
-            .query(Transactions::map)
-            .optional();
+    /** The charge and the refund of an order, either or both absent, in one statement. */
+    Future<OfOrder> ofOrder(UUID orderId) {
+        return ofOrder.execute(Map.of("orderId", orderId)).map(rows -> {
+            Transaction charge = null;
+            Transaction refund = null;
+            for (Transaction t : rows) {
+                if (t.type() == Transaction.Type.CHARGE) {
+                    charge = t;
+                } else {
+                    refund = t;
+                }
+            }
+            return new OfOrder(charge, refund);
+        });
     }
+
+    record OfOrder(@Nullable Transaction charge, @Nullable Transaction refund) {}
 
     /** Newest first, one page at a time. */
-    List<Transaction> list(@Nullable UUID orderId, int page, int size) {
-        String where = orderId == null ? "" : "where order_id = :orderId";
-        var query = jdbc.sql("""
-                select * from transactions %s
-                order by created_at desc, id
-                limit :size offset :offset
-                """.formatted(where))
-            .param("size", size)
-            .param("offset", (long) page * size);
+    Future<List<Transaction>> list(@Nullable UUID orderId, int page, int size) {
+        Map<String, Object> parameters = new HashMap<>(4);
+        parameters.put("size", (long) size);
+        parameters.put("offset", (long) page * size);
         if (orderId != null) {
-            query = query.param("orderId", orderId);
+            parameters.put("orderId", orderId);
         }
-        return query.query(Transactions::map).list();
+        return (orderId == null ? this.page : pageOfOrder).execute(parameters).map(rows -> {
+            List<Transaction> list = new ArrayList<>(rows.size());
+            rows.forEach(list::add);
+            return list;
+        });
     }
 
-    private static Transaction map(ResultSet rs, int row) throws SQLException {
-        return new Transaction(rs.getObject("id", UUID.class), rs.getObject("order_id", UUID.class),
-                Transaction.Type.valueOf(rs.getString("type")), Transaction.Status.valueOf(rs.getString("status")),
-                new Money(rs.getLong("amount_minor"), rs.getString("currency")), rs.getString("decline_reason"),
-                rs.getString("card_brand"), rs.getString("card_last4"), rs.getString("processor_token"),
-                rs.getTimestamp("created_at").toInstant());
+    private static Map<String, Object> parameters(Transaction t) {
+        Map<String, Object> parameters = new HashMap<>(16);
+        parameters.put("id", t.id());
+        parameters.put("orderId", t.orderId());
+        parameters.put("type", t.type().name());
+        parameters.put("status", t.status().name());
+        parameters.put("amountMinor", t.amount().minorUnits());
+        parameters.put("currency", t.amount().currency());
+        parameters.put("declineReason", t.declineReason());
+        parameters.put("cardBrand", t.cardBrand());
+        parameters.put("cardLast4", t.cardLast4());
+        parameters.put("processorToken", t.processorToken());
+        parameters.put("createdAt", t.createdAt().atOffset(ZoneOffset.UTC));
+        return parameters;
+    }
+
+    private static Map<String, Object> outcome(Transaction t) {
+        Map<String, Object> parameters = new HashMap<>(4);
+        parameters.put("id", t.id());
+        parameters.put("status", t.status().name());
+        parameters.put("declineReason", t.declineReason());
+        return parameters;
+    }
+
+    private static Transaction map(Row row) {
+        return new Transaction(
+                row.getUUID("id"),
+                row.getUUID("order_id"),
+                Transaction.Type.valueOf(row.getString("type")),
+                Transaction.Status.valueOf(row.getString("status")),
+                new Money(row.getLong("amount_minor"), row.getString("currency")),
+                row.getString("decline_reason"),
+                row.getString("card_brand"),
+                row.getString("card_last4"),
+                row.getString("processor_token"),
+                row.getOffsetDateTime("created_at").toInstant());
     }
 }

@@ -3,7 +3,6 @@ package shop.payments.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,14 +14,17 @@ class SimulatedProcessorTest {
     private final Money amount = new Money(10000, "USD");
 
     @ParameterizedTest
-    @CsvSource({ "4000000000000002, card_declined", "4000000000009995, insufficient_funds",
-            "4242424242424241, incorrect_number" })
+    @CsvSource({
+        "4000000000000002, card_declined",
+        "4000000000009995, insufficient_funds",
+        "4242424242424241, incorrect_number"
+    })
     void declinesTestCardsWithTheirReason(String card, String reason) {
         assertThat(charge(UUID.randomUUID(), card)).isEqualTo(new ProcessorOutcome.Declined(reason));
     }
 
     @ParameterizedTest
-    @CsvSource({ "4242424242424242", "5555555555554444", "tok_visa" })
+    @CsvSource({"4242424242424242", "5555555555554444", "tok_visa"})
     void approvesGoodCardsAndTokens(String method) {
         assertThat(charge(UUID.randomUUID(), method)).isEqualTo(new ProcessorOutcome.Approved());
     }
@@ -33,7 +35,7 @@ class SimulatedProcessorTest {
         assertThat(charge(order, SimulatedProcessor.TRANSIENT_ERROR)).isInstanceOf(ProcessorOutcome.Unavailable.class);
         assertThat(charge(order, SimulatedProcessor.TRANSIENT_ERROR)).isEqualTo(new ProcessorOutcome.Approved());
         assertThat(charge(UUID.randomUUID(), SimulatedProcessor.TRANSIENT_ERROR))
-            .isInstanceOf(ProcessorOutcome.Unavailable.class);
+                .isInstanceOf(ProcessorOutcome.Unavailable.class);
     }
 
     @Test
@@ -43,8 +45,16 @@ class SimulatedProcessorTest {
         assertThat(processor.tokenize("tok_visa")).isEqualTo("tok_visa");
     }
 
+    @Test
+    void refundsAlways() {
+        assertThat(processor.refund(UUID.randomUUID(), amount).result()).isEqualTo(new ProcessorOutcome.Approved());
+    }
+
+    /** The simulator answers at once: its futures are complete when returned. */
     private ProcessorOutcome charge(UUID order, String paymentMethod) {
-        return processor.charge(order, processor.tokenize(paymentMethod), amount);
+        var outcome = processor.charge(order, processor.tokenize(paymentMethod), amount);
+        assertThat(outcome.succeeded()).isTrue();
+        return outcome.result();
     }
 
     @Test

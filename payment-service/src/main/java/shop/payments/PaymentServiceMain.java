@@ -1,0 +1,63 @@
+package shop.payments;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import shop.defaults.Database;
+import shop.defaults.DatabaseSettings;
+import shop.defaults.InternalAuthSettings;
+import shop.defaults.InternalAuthentication;
+import shop.defaults.InternalTokens;
+import shop.defaults.ServiceRuntime;
+import shop.defaults.Settings;
+import shop.payments.processor.PaymentProcessor;
+import shop.payments.processor.SimulatedProcessor;
+import shop.payments.transaction.TransactionController;
+
+/**
+ * payment-service: charges and refunds at order-service's request, transactions for admins.
+ * Its whole wiring is {@link #start}: the database, the routes in the order they run, the server.
+ */
+public final class PaymentServiceMain {
+
+    static final String NAME = "payment-service";
+
+    private PaymentServiceMain() {}
+
+    public static void main(String[] args) {
+        try {
+            ServiceRuntime runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
+            start(runtime, new SimulatedProcessor()).onFailure(failure -> ServiceRuntime.exitOnFailure(NAME, failure));
+        } catch (RuntimeException badSetting) {
+            ServiceRuntime.exitOnFailure(NAME, badSetting);
+        }
+    }
+
+    /**
+     * Opens the database (migrating it), then serves on {@code PAYMENT_SERVICE_PORT} (8082) on
+     * every event loop, all sharing one pool and one processor.
+     */
+    static Future<Void> start(ServiceRuntime runtime, PaymentProcessor processor) {
+        Settings settings = runtime.settings();
+        int port = settings.integer("PAYMENT_SERVICE_PORT", 8082, 0, 65535);
+        InternalTokens tokens = new InternalTokens(NAME, InternalAuthSettings.from(settings), Clock.systemUTC());
+        return Database.open(runtime, DatabaseSettings.from(settings, "payments"))
+                .compose(pool -> {
+                    var transactions =
+                            TransactionController.create(pool, processor, runtime.registry(), Clock.systemUTC());
+                    runtime.problems(TransactionController::problemOf);
+
+                    // Metrics, security headers, the in-flight limit, /actuator/** and problem+json come first.
+                    Router router = runtime.router();
+                    router.route().handler(InternalAuthentication.handler(tokens));
+                    router.post("/charges")
+                            .handler(ServiceRuntime.bodyHandler())
+                            .handler(transactions::charge);
+                    router.post("/refunds")
+                            .handler(ServiceRuntime.bodyHandler())
+                            .handler(transactions::refund);
+                    router.get("/transactions").handler(transactions::list);
+                    return runtime.serve(router, port);
+                });
+    }
+}
