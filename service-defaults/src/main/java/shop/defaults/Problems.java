@@ -30,6 +30,12 @@ public final class Problems {
             context.response().reset();
             return;
         }
+        if (!problem.retryAfter().isZero()) {
+            context.response()
+                    .putHeader(
+                            HttpHeaders.RETRY_AFTER,
+                            String.valueOf(problem.retryAfter().toSeconds()));
+        }
         context.response()
                 .setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
@@ -46,6 +52,7 @@ public final class Problems {
         if (!problem.errors().isEmpty()) {
             body.put("errors", problem.errors());
         }
+        body.putAll(problem.members());
         return body;
     }
 

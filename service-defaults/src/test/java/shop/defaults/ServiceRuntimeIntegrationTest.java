@@ -32,8 +32,11 @@ class ServiceRuntimeIntegrationTest {
             port = socket.getLocalPort();
         }
         runtime = ServiceRuntime.start("test-service", Settings.of(Map.of("SHOP_MAX_IN_FLIGHT", "1")));
-        runtime.problems(
-                failure -> failure instanceof NoSuchThing ? Problem.of(404, "thing-not-found", "No such thing") : null);
+        runtime.problems(failure -> failure instanceof NoSuchThing
+                ? Problem.of(404, "thing-not-found", "No such thing")
+                        .with("thingsKnown", 3)
+                        .retryAfter(java.time.Duration.ofSeconds(7))
+                : null);
         Router router = runtime.router();
         router.get("/things/:id").handler(context -> context.fail(new NoSuchThing()));
         router.get("/broken").handler(context -> {
@@ -88,7 +91,11 @@ class ServiceRuntimeIntegrationTest {
         assertThat(answer.statusCode()).isEqualTo(404);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(answer.body())
-                .contains("\"type\":\"urn:shop:problem:thing-not-found\"", "\"detail\":\"No such thing\"");
+                .contains(
+                        "\"type\":\"urn:shop:problem:thing-not-found\"",
+                        "\"detail\":\"No such thing\"",
+                        "\"thingsKnown\":3");
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("7");
     }
 
     @Test
