@@ -40,9 +40,8 @@ public final class Database {
                             .load()
                             .migrate();
                     log.info(
-                            "Database {} at version {} ({} migrations applied, {} ms)",
+                            "Database {} migrated: {} migrations applied in {} ms",
                             settings.postgres() ? "PostgreSQL" : "H2",
-                            result.targetSchemaVersion,
                             result.migrationsExecuted,
                             (System.nanoTime() - started) / 1_000_000);
                     return null;

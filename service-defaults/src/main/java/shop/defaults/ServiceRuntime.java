@@ -178,7 +178,8 @@ public final class ServiceRuntime {
     public static void exitOnFailure(String service, Throwable failure) {
         LoggerFactory.getLogger(ServiceRuntime.class)
                 .error("{} cannot start: {}", service, failure.getMessage(), failure);
-        System.exit(1);
+        // Not on this thread: it may be an event loop, which the shutdown hook waits for.
+        Thread.ofPlatform().name("exit").start(() -> System.exit(1));
     }
 
     private void stopGracefully() {
