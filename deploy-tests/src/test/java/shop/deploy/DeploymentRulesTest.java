@@ -3,6 +3,7 @@ package shop.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,10 +12,13 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,7 +29,14 @@ class DeploymentRulesTest {
     private static final List<String> STANDARD_LABELS = List.of("app.kubernetes.io/name", "app.kubernetes.io/instance",
             "app.kubernetes.io/version", "app.kubernetes.io/component", "app.kubernetes.io/part-of",
             "app.kubernetes.io/managed-by");
-    private static final Pattern SENSITIVE = Pattern.compile(".*(PASSWORD|SECRET|KEY|TOKEN|USERNAME|DATASOURCE_URL|APPLICATION_JSON).*");
+    private static final Pattern SENSITIVE = Pattern.compile(".*(PASSWORD|SECRET|KEY|TOKEN|USER|DB_URL|DATASOURCE_URL|APPLICATION_JSON).*");
+    /** Spring Boot's configuration, which the services (Vert.x) no longer read: set, it would do nothing. */
+    private static final Pattern SPRING = Pattern.compile("(SPRING|MANAGEMENT|SERVER|LOGGING)_.*");
+    /**
+     * What a service's JVM needs beside its heap (metaspace, code cache, its own code and malloc'd
+     * memory, thread stacks, Netty's buffers): about 140 MB measured at peak under load, and a margin.
+     */
+    private static final long NON_HEAP_BYTES = 160L * 1024 * 1024;
 
     @ParameterizedTest
     @ValueSource(strings = {"overlays/local", "overlays/production"})
@@ -47,7 +58,12 @@ class DeploymentRulesTest {
         container.getSecurityContext().setReadOnlyRootFilesystem(false);
         container.setLivenessProbe(null);
         container.setImage("shop/api-gateway:latest");
-        container.addEnvItem(new V1EnvVar().name("SPRING_DATASOURCE_PASSWORD").value("inline"));
+        container.addEnvItem(new V1EnvVar().name("SHOP_DB_PASSWORD").value("inline"));
+        container.addEnvItem(new V1EnvVar().name("SHOP_DB_URL").value("jdbc:postgresql://db:5432/shop?password=inline"));
+        container.addEnvItem(new V1EnvVar().name("SPRING_DATASOURCE_URL").valueFrom(new V1EnvVarSource()
+                .secretKeyRef(new V1SecretKeySelector().name("order-service-database").key("url"))));
+        container.addEnvItem(new V1EnvVar().name("SHOP_PROFILE").value("local"));
+        container.getResources().putLimitsItem("memory", Quantity.fromString("192Mi"));
         deployment.getSpec().getTemplate().getSpec().setAutomountServiceAccountToken(null);
         assertThat(violations(deployment, manifests)).containsExactlyInAnyOrder(
                 "api-gateway: liveness probe on the liveness group",
@@ -55,7 +71,11 @@ class DeploymentRulesTest {
                 "api-gateway: no service-account token",
                 "api-gateway: the image pinned by a tag (not latest)",
                 "api-gateway: the image the build makes (shop/api-gateway:" + imageTag() + ")",
-                "api-gateway: SPRING_DATASOURCE_PASSWORD from a Secret");
+                "api-gateway: SHOP_DB_PASSWORD from a Secret",
+                "api-gateway: SHOP_DB_URL from a Secret",
+                "api-gateway: no Spring Boot setting (SPRING_DATASOURCE_URL): the services no longer read them",
+                "api-gateway: the production profile (SHOP_PROFILE=local accepts the published local keys)",
+                "api-gateway: the memory limit leaves 160Mi beside the heap (MaxRAMPercentage)");
     }
 
     static List<String> violations(V1Deployment deployment, Manifests manifests) {
@@ -76,8 +96,14 @@ class DeploymentRulesTest {
         check.that(resources != null && resources.getRequests() != null && resources.getLimits() != null
                 && resources.getRequests().keySet().containsAll(List.of("cpu", "memory"))
                 && resources.getLimits().keySet().containsAll(List.of("cpu", "memory")), "CPU and memory requests and limits");
-        check.that(config(deployment, manifests, "JAVA_TOOL_OPTIONS").matches(".*-XX:MaxRAMPercentage=\\d+.*"),
-                "the JVM heap sized to the container (JAVA_TOOL_OPTIONS -XX:MaxRAMPercentage)");
+        Matcher heapPercent = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(config(deployment, manifests, "JAVA_TOOL_OPTIONS"));
+        boolean heapSized = heapPercent.find();
+        check.that(heapSized, "the JVM heap sized to the container (JAVA_TOOL_OPTIONS -XX:MaxRAMPercentage)");
+        Quantity memoryLimit = resources == null || resources.getLimits() == null ? null : resources.getLimits().get("memory");
+        check.that(memoryLimit == null || !heapSized || memoryLimit.getNumber()
+                .multiply(BigDecimal.valueOf(100 - Long.parseLong(heapPercent.group(1))))
+                .compareTo(BigDecimal.valueOf(NON_HEAP_BYTES * 100)) >= 0,
+                "the memory limit leaves 160Mi beside the heap (MaxRAMPercentage)");
         var podSecurity = pod.getSecurityContext();
         check.that(podSecurity != null && Boolean.TRUE.equals(podSecurity.getRunAsNonRoot()), "runAsNonRoot");
         check.that(podSecurity != null && podSecurity.getSeccompProfile() != null
@@ -112,6 +138,15 @@ class DeploymentRulesTest {
                         env.getName() + " from a Secret");
             }
         }
+        for (String variable : variables(deployment, manifests)) {
+            check.that(!SPRING.matcher(variable).matches(),
+                    "no Spring Boot setting (" + variable + "): the services no longer read them");
+        }
+        String profile = container.getEnv() == null ? "" : container.getEnv().stream()
+                .filter(e -> e.getName().equals("SHOP_PROFILE")).map(e -> Objects.toString(e.getValue(), "")).findFirst()
+                .orElseGet(() -> config(deployment, manifests, "SHOP_PROFILE"));
+        check.that(!profile.strip().equals("local"),
+                "the production profile (SHOP_PROFILE=local accepts the published local keys)");
         manifests.configMaps().stream().filter(c -> c.getData() != null).forEach(c -> c.getData().keySet().forEach(key ->
                 check.that(!SENSITIVE.matcher(key).matches(), "no credential in ConfigMap " + c.getMetadata().getName())));
         for (String label : STANDARD_LABELS) {
@@ -143,11 +178,29 @@ class DeploymentRulesTest {
                 .filter(Objects::nonNull).findFirst().orElse("");
     }
 
-    /** spring.lifecycle.timeout-per-shutdown-phase, as every service is configured. */
+    /** Every variable the container gets: its env and the keys of the ConfigMaps it reads whole. */
+    static List<String> variables(V1Deployment deployment, Manifests manifests) {
+        V1Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        List<String> names = new ArrayList<>();
+        if (container.getEnv() != null) {
+            container.getEnv().forEach(e -> names.add(e.getName()));
+        }
+        if (container.getEnvFrom() != null) {
+            container.getEnvFrom().stream().filter(e -> e.getConfigMapRef() != null)
+                    .flatMap(e -> manifests.configMap(e.getConfigMapRef().getName()).stream())
+                    .filter(c -> c.getData() != null).forEach(c -> names.addAll(c.getData().keySet()));
+        }
+        return names;
+    }
+
+    /**
+     * How long in-flight requests get once a service has stopped taking new ones: GRACE in
+     * service-defaults' ServiceRuntime, which every service's SIGTERM goes through.
+     */
     static Duration shutdownPhase() {
-        Matcher matcher = Pattern.compile("timeout-per-shutdown-phase:\\s*(\\d+)s")
-                .matcher(read("service-defaults/src/main/resources/shop-defaults.yaml"));
-        assertThat(matcher.find()).as("shop-defaults.yaml sets timeout-per-shutdown-phase").isTrue();
+        Matcher matcher = Pattern.compile("Duration\\s+GRACE\\s*=\\s*Duration\\.ofSeconds\\((\\d+)\\)")
+                .matcher(read("service-defaults/src/main/java/shop/defaults/ServiceRuntime.java"));
+        assertThat(matcher.find()).as("ServiceRuntime.java sets GRACE = Duration.ofSeconds(n)").isTrue();
         return Duration.ofSeconds(Long.parseLong(matcher.group(1)));
     }
 
