@@ -151,7 +151,9 @@ public final class ServiceRuntime {
                 .setPort(port)
                 .setMaxInitialLineLength(8 * 1024)
                 .setMaxHeaderSize(8 * 1024)
-                .setIdleTimeout(20)
+                // A connection silent this long is closed: a client that sends its request too slowly is hung up on,
+                // and idle keep-alive connections go (the services' own clients keep theirs for less).
+                .setIdleTimeout(8)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 // Every request is traced (sampling decides what is kept), not only those that came with a trace.
                 .setTracingPolicy(TracingPolicy.ALWAYS);
