@@ -3,6 +3,7 @@ package shop.defaults;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.LinkedHashMap;
@@ -30,14 +31,16 @@ public final class Problems {
             context.response().reset();
             return;
         }
+        write(context.response(), problem);
+    }
+
+    /** Writes a problem on a response that has not started (also where no router runs). */
+    public static void write(HttpServerResponse response, Problem problem) {
         if (!problem.retryAfter().isZero()) {
-            context.response()
-                    .putHeader(
-                            HttpHeaders.RETRY_AFTER,
-                            String.valueOf(problem.retryAfter().toSeconds()));
+            response.putHeader(
+                    HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfter().toSeconds()));
         }
-        context.response()
-                .setStatusCode(problem.status())
+        response.setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
                 .end(StrictJson.write(body(problem)));
     }

@@ -17,13 +17,16 @@ final class SecurityHeaders {
 
     static Handler<RoutingContext> handler() {
         return context -> {
-            MultiMap headers = context.response().headers();
-            headers.set("X-Content-Type-Options", "nosniff")
-                    .set("X-Frame-Options", "DENY")
-                    .set(CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'")
-                    .set("Cache-Control", "no-store")
-                    .set("Referrer-Policy", "no-referrer");
+            apply(context.response().headers());
             context.next();
         };
+    }
+
+    static void apply(MultiMap headers) {
+        headers.set("X-Content-Type-Options", "nosniff")
+                .set("X-Frame-Options", "DENY")
+                .set(CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'")
+                .set("Cache-Control", "no-store")
+                .set("Referrer-Policy", "no-referrer");
     }
 }

@@ -3,14 +3,19 @@ package shop.defaults;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.time.Duration;
@@ -121,6 +126,7 @@ public final class ServiceRuntime {
      */
     public Router router() {
         Router router = Router.router(vertx);
+        router.route().handler(ServiceRuntime::refuseMalformedPath);
         router.route().handler(httpMetrics.server());
         router.route().handler(SecurityHeaders.handler());
         router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
@@ -160,7 +166,9 @@ public final class ServiceRuntime {
         int count = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+            HttpServer server = vertx.createHttpServer(options)
+                    .invalidRequestHandler(ServiceRuntime::refuseMalformed)
+                    .requestHandler(router);
             servers.add(server);
             listening.add(server.listen());
         }
@@ -174,6 +182,31 @@ public final class ServiceRuntime {
                     (System.nanoTime() - startedNanos) / 1_000_000);
             return null;
         });
+    }
+
+    /** A path that cannot be decoded ({@code /orders/%zz}) is the client's mistake: 400, not 500. */
+    private static void refuseMalformedPath(RoutingContext context) {
+        try {
+            context.normalizedPath();
+        } catch (IllegalArgumentException malformed) {
+            Problems.send(context, Problems.forStatus(400));
+            return;
+        }
+        context.next();
+    }
+
+    /**
+     * A request the HTTP decoder refused before any route (a line or headers too long, a control
+     * character in a header): a problem like every other refusal, and the connection closed.
+     */
+    private static void refuseMalformed(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status = cause instanceof TooLongHttpLineException
+                ? 414
+                : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        SecurityHeaders.apply(request.response().headers());
+        request.response().putHeader(HttpHeaders.CONNECTION, "close");
+        Problems.write(request.response(), Problems.forStatus(status));
     }
 
     /** Logs why a service could not start, and exits. */

@@ -112,6 +112,19 @@ class ServiceRuntimeIntegrationTest {
     }
 
     @Test
+    void refusesMalformedRequestsWithProblemsBeforeAnyRoute() throws Exception {
+        assertThat(raw("GET /things/%zz HTTP/1.1\r\nHost: x\r\n"))
+                .startsWith("HTTP/1.1 400")
+                .contains("urn:shop:problem:invalid-request");
+        assertThat(raw("GET /things/1 HTTP/1.1\r\nHost: x\r\nX-Big: " + "x".repeat(9000) + "\r\n"))
+                .startsWith("HTTP/1.1 431")
+                .contains("urn:shop:problem:headers-too-large", "X-Content-Type-Options: nosniff");
+        assertThat(raw("GET /things/" + "y".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n"))
+                .startsWith("HTTP/1.0 414")
+                .contains("urn:shop:problem:uri-too-long");
+    }
+
+    @Test
     void hidesAnUnexpectedFailureBehindA500() throws Exception {
         HttpResponse<String> answer = get("/broken");
         assertThat(answer.statusCode()).isEqualTo(500);
@@ -166,6 +179,15 @@ class ServiceRuntimeIntegrationTest {
                 .contains(
                         "http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"/things/{id}\"}")
                 .contains("http_server_requests_seconds_bucket", "jvm_memory_used_bytes");
+    }
+
+    /** A request written as it is (the JDK's client refuses to send malformed ones), and the whole answer. */
+    private static String raw(String head) throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream()
+                    .write((head + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
     }
 
     private static URI uri(String path) {
