@@ -1,4 +1,4 @@
-/** Abuse limits at the door: requests per second per caller, and cross-origin access. */
+/** Abuse limits at the door: requests per second per caller, query strings, and cross-origin access. */
 @NullMarked
 package shop.gateway.limits;
 

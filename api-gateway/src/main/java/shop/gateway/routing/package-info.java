@@ -1,4 +1,4 @@
-/** Which service answers which public call, and how a call is passed on to it. */
+/** Which service answers a public call, and how a call is passed on to it and its answer back. */
 @NullMarked
 package shop.gateway.routing;
 

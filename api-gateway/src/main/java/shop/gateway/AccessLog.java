@@ -1,0 +1,56 @@
+package shop.gateway;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shop.defaults.Caller;
+import shop.defaults.Problems;
+import shop.gateway.auth.Authentication;
+
+/**
+ * One line per request, when its answer is sent: method, route template, status, duration, the
+ * caller's role and the trace id. Never the raw path or query (they may carry anything a client
+ * sent), never a key, token or card number.
+ */
+final class AccessLog {
+
+    private static final Logger log = LoggerFactory.getLogger("shop.gateway.access");
+
+    private AccessLog() {}
+
+    static Handler<RoutingContext> handler() {
+        return context -> {
+            if (log.isInfoEnabled()) {
+                long started = System.nanoTime();
+                // The request's span is current here, in its handlers; no longer when the answer has gone.
+                SpanContext span = Span.current().getSpanContext();
+                String trace = span.isValid() ? span.getTraceId() : "-";
+                context.addEndHandler(done -> log.info(line(context, started, trace)));
+            }
+            context.next();
+        };
+    }
+
+    static String line(RoutingContext context, long startedNanos, String trace) {
+        int status = context.response().getStatusCode();
+        String route = RouteTemplate.of(context);
+        if ("UNKNOWN".equals(route)) {
+            // Outside the API's routes: the docs' own route, or none ("/" is only where the API is mounted).
+            String outside = Problems.routeOf(context);
+            route = status == 404 ? "NOT_FOUND" : "/".equals(outside) ? "UNKNOWN" : outside;
+        }
+        Caller caller = Authentication.caller(context);
+        return "%s %s %d %d ms role=%s trace=%s"
+                .formatted(
+                        context.request().method().name(),
+                        route,
+                        status,
+                        (System.nanoTime() - startedNanos) / 1_000_000,
+                        caller == null ? "anonymous" : caller.role().name().toLowerCase(Locale.ROOT),
+                        trace);
+    }
+}

@@ -1,0 +1,156 @@
+package shop.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.Operation;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import shop.defaults.InternalAuthSettings;
+import shop.defaults.InternalTokens;
+import shop.defaults.ServiceRuntime;
+import shop.defaults.Settings;
+import shop.gateway.auth.Authentication;
+import shop.gateway.contract.ApiContract;
+import shop.gateway.contract.ApiDocs;
+import shop.gateway.contract.Negotiation;
+import shop.gateway.contract.RequestValidation;
+import shop.gateway.limits.Cors;
+import shop.gateway.limits.LimitSettings;
+import shop.gateway.limits.RateLimit;
+import shop.gateway.limits.UrlLimits;
+import shop.gateway.routing.Downstream;
+import shop.gateway.routing.Downstreams;
+
+/**
+ * The API gateway: Shop's only public door. Its routes are the operations of the contract
+ * ({@code api/openapi.yaml}); each authenticates, limits and validates the request, then passes it
+ * on to the service that owns it. It holds no business logic.
+ */
+public final class GatewayMain {
+
+    static final String SERVICE = "api-gateway";
+
+    private GatewayMain() {}
+
+    public static void main(String[] args) {
+        // Reading the contract is mostly class loading, cold: on another core while the runtime starts.
+        CompletableFuture<ApiContract.Source> contract = CompletableFuture.supplyAsync(ApiContract::read);
+        try {
+            ServiceRuntime runtime = ServiceRuntime.start(SERVICE, Settings.fromEnvironment());
+            // Waits here, on the main thread: exiting from an event loop would block it until the JVM stops.
+            start(runtime, Future.fromCompletionStage(contract))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .join();
+        } catch (RuntimeException e) {
+            ServiceRuntime.exitOnFailure(
+                    SERVICE,
+                    e instanceof CompletionException failed && failed.getCause() != null ? failed.getCause() : e);
+        }
+    }
+
+    /** Wires the gateway and serves it; the router it serves, once it does. */
+    static Future<Router> start(ServiceRuntime runtime, Future<ApiContract.Source> contractSource) {
+        Vertx vertx = runtime.vertx();
+        Settings settings = runtime.settings();
+        int port = settings.integer("API_GATEWAY_PORT", 8080, 0, 65_535);
+        Downstreams downstreams = Downstreams.from(settings);
+        LimitSettings limits = LimitSettings.from(settings);
+        Authentication authentication = Authentication.from(settings, vertx);
+        InternalTokens tokens = new InternalTokens(SERVICE, InternalAuthSettings.from(settings), Clock.systemUTC());
+        Downstream orders =
+                Downstream.create(runtime, "order-service", downstreams.orderService(), downstreams, tokens);
+        Downstream payments =
+                Downstream.create(runtime, "payment-service", downstreams.paymentService(), downstreams, tokens);
+        RateLimit rateLimit = RateLimit.start(vertx, limits.rateLimit());
+        runtime.problems(GatewayProblems::of);
+
+        ApiDocs docs = ApiDocs.fromJar();
+
+        return contractSource.compose(source -> ApiContract.load(vertx, source)).compose(contract -> {
+            // The public API: one route per operation of the contract, each after the checks every call passes.
+            Calls calls = new Calls(
+                    RouterBuilder.create(vertx, contract.openApi()),
+                    authentication,
+                    rateLimit,
+                    new RequestValidation(vertx, contract));
+            calls.route("listProducts", orders::forward);
+            calls.route("placeOrder", orders::forward);
+            calls.route("listOrders", orders::forward);
+            calls.route("getOrder", orders::forward);
+            calls.route("refundOrder", orders::forward);
+            calls.route("listTransactions", Authentication.adminsOnly("list transactions"), payments::forward);
+            // Metrics, security headers, the in-flight limit, health, and problem details first (the runtime's).
+            Router router = runtime.router();
+            router.route().handler(AccessLog.handler());
+            Cors.handler(limits.corsAllowedOrigins())
+                    .ifPresent(cors -> router.route().handler(cors));
+            router.route().handler(UrlLimits::check);
+            docs.mount(router, contract);
+            router.route("/*").subRouter(calls.router());
+            return runtime.serve(router, port).map(router);
+        });
+    }
+
+    /** The routes of the contract's operations, and the checks each passes before its own handlers. */
+    private static final class Calls {
+
+        private final RouterBuilder builder;
+        private final Authentication authentication;
+        private final RateLimit rateLimit;
+        private final RequestValidation validation;
+
+        Calls(RouterBuilder builder, Authentication authentication, RateLimit rateLimit, RequestValidation validation) {
+            this.builder = builder;
+            this.authentication = authentication;
+            this.rateLimit = rateLimit;
+            this.validation = validation;
+        }
+
+        /**
+         * Routes {@code operationId} through, in order: the body read (up to 16 KB) where the
+         * operation takes one (vertx-web wants it first); its route template named on the request;
+         * authentication wherever the contract asks for credentials (every call but the catalog);
+         * the caller's rate limit; the answer's form decided (406 before any effect); the request
+         * checked against the contract; then {@code handlers}. The builder's own security and
+         * validation are off: they would run before authentication, and its extractor URL-decodes
+         * headers.
+         */
+        @SafeVarargs
+        final void route(String operationId, Handler<RoutingContext>... handlers) {
+            OpenAPIRoute route = builder.getRoute(operationId);
+            if (route == null) {
+                throw new IllegalStateException("The contract has no operation " + operationId);
+            }
+            Operation operation = route.getOperation();
+            route.setDoSecurity(false).setDoValidation(false);
+            if (operation.getRequestBody() != null) {
+                route.addHandler(ServiceRuntime.bodyHandler());
+            }
+            route.addHandler(context -> {
+                RouteTemplate.set(context, operation.getOpenAPIPath());
+                context.next();
+            });
+            boolean secured =
+                    operation.getSecurityRequirements().stream().anyMatch(requirement -> !requirement.isEmpty());
+            if (secured) {
+                route.addHandler(authentication);
+            }
+            route.addHandler(rateLimit).addHandler(Negotiation::requireJsonAnswer);
+            route.addHandler(validation.of(operation));
+            for (Handler<RoutingContext> handler : handlers) {
+                route.addHandler(handler);
+            }
+        }
+
+        Router router() {
+            return builder.createRouter();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package shop.gateway;
+
+/**
+ * What the gateway itself refuses, as facts about the request; {@link GatewayProblems} maps each
+ * to its answer once. Everything else a client hears comes from the service that owns the call.
+ */
+public abstract sealed class GatewayProblem extends RuntimeException {
+
+    private GatewayProblem(String message) {
+        super(message, null, false, false);
+    }
+
+    /** No credentials, or credentials that stand for nobody. */
+    public static final class NotAuthenticated extends GatewayProblem {
+
+        private final boolean credentialsSent;
+
+        public NotAuthenticated(boolean credentialsSent) {
+            super(
+                    credentialsSent
+                            ? "The credentials are not valid"
+                            : "Send credentials: Authorization: Bearer <key or token>");
+            this.credentialsSent = credentialsSent;
+        }
+
+        public boolean credentialsSent() {
+            return credentialsSent;
+        }
+    }
+
+    /** A call only admins may make. */
+    public static final class AdminOnly extends GatewayProblem {
+
+        public AdminOnly(String what) {
+            super("Only an admin may " + what);
+        }
+    }
+
+    /** The caller went past their requests a second. */
+    public static final class RateLimited extends GatewayProblem {
+
+        private final long retryAfterSeconds;
+
+        public RateLimited(int perSecond, long retryAfterSeconds) {
+            super("More than %d requests a second; retry after %d s".formatted(perSecond, retryAfterSeconds));
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    /** The client accepts no answer the API gives (it answers JSON only). */
+    public static final class NotAcceptable extends GatewayProblem {
+
+        public NotAcceptable() {
+            super("This API answers JSON (application/json) only; the request was not carried out");
+        }
+    }
+
+    /** A service behind the gateway did not answer: down, unreachable, or too slow. */
+    public static final class ServiceUnavailable extends GatewayProblem {
+
+        public ServiceUnavailable(String service, String why) {
+            super("%s is not available (%s); try again shortly".formatted(service, why));
+        }
+    }
+}

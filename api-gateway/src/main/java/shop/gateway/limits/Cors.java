@@ -1,0 +1,48 @@
+package shop.gateway.limits;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Cross-origin calls from browsers: closed (no CORS headers at all) unless origins are
+ * configured; then those origins may call, and any other is refused (403).
+ */
+public final class Cors {
+
+    private Cors() {}
+
+    /** The handler for the configured origins, or none when none are. */
+    public static Optional<Handler<RoutingContext>> handler(List<String> allowedOrigins) {
+        if (allowedOrigins.isEmpty()) {
+            return Optional.empty();
+        }
+        CorsHandler cors = CorsHandler.create()
+                .addOrigins(allowedOrigins)
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+                .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent"))
+                .exposedHeaders(Set.of("Location", "Retry-After", "Idempotent-Replayed"))
+                .maxAgeSeconds(600);
+        return Optional.of(context -> {
+            // A page of this server (the API docs) calling it is no cross-origin call.
+            if (sameOrigin(context)) {
+                context.next();
+            } else {
+                cors.handle(context);
+            }
+        });
+    }
+
+    private static boolean sameOrigin(RoutingContext context) {
+        String origin = context.request().getHeader(HttpHeaders.ORIGIN);
+        var authority = context.request().authority();
+        return origin != null
+                && authority != null
+                && origin.equals(context.request().scheme() + "://" + authority);
+    }
+}

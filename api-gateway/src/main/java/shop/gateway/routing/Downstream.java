@@ -1,0 +1,143 @@
+package shop.gateway.routing;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import shop.defaults.HttpMetrics;
+import shop.defaults.InternalTokens;
+import shop.defaults.ServiceRuntime;
+import shop.gateway.GatewayProblem;
+import shop.gateway.GatewayProblems;
+import shop.gateway.RouteTemplate;
+import shop.gateway.auth.Authentication;
+
+/**
+ * One service behind the gateway, on a pooled keep-alive client: passes a call on and its answer
+ * back, status and body unchanged. Only the headers named here cross. The caller goes in an
+ * internal token the gateway signs, never in anything the client sent (its key stays at the
+ * door); the client's {@code traceparent} is continued by the client's tracing. No answer in time,
+ * or none at all: 503 with {@code Retry-After}.
+ */
+public final class Downstream {
+
+    private static final List<String> REQUEST_HEADERS = List.of(HttpHeaders.CONTENT_TYPE.toString(), "Idempotency-Key");
+    private static final List<String> RESPONSE_HEADERS = List.of(
+            HttpHeaders.CONTENT_TYPE.toString(),
+            HttpHeaders.LOCATION.toString(),
+            HttpHeaders.RETRY_AFTER.toString(),
+            HttpHeaders.ALLOW.toString(),
+            "Idempotent-Replayed");
+
+    private static final Logger log = LoggerFactory.getLogger(Downstream.class);
+
+    /** Connections per service: as many as requests the gateway works on at once (its in-flight limit). */
+    private static final int POOL_SIZE = 128;
+
+    private final String service;
+    private final HttpClient client;
+    private final InternalTokens tokens;
+    private final HttpMetrics metrics;
+    private final long readTimeoutMillis;
+
+    private Downstream(
+            String service, HttpClient client, InternalTokens tokens, HttpMetrics metrics, long readTimeoutMillis) {
+        this.service = service;
+        this.client = client;
+        this.tokens = tokens;
+        this.metrics = metrics;
+        this.readTimeoutMillis = readTimeoutMillis;
+    }
+
+    /** The client of {@code service} at {@code url}; closed when the runtime stops. */
+    public static Downstream create(
+            ServiceRuntime runtime, String service, URI url, Downstreams downstreams, InternalTokens tokens) {
+        HttpClient client = runtime.vertx()
+                .httpClientBuilder()
+                .with(new HttpClientOptions()
+                        .setDefaultHost(url.getHost())
+                        .setDefaultPort(url.getPort() > 0 ? url.getPort() : 80)
+                        .setConnectTimeout((int) downstreams.connectTimeout().toMillis())
+                        .setKeepAlive(true)
+                        .setName(service))
+                .with(new PoolOptions().setHttp1MaxSize(POOL_SIZE))
+                .build();
+        runtime.onShutdown(client::close);
+        return new Downstream(
+                service,
+                client,
+                tokens,
+                runtime.httpMetrics(),
+                downstreams.readTimeout().toMillis());
+    }
+
+    /** The handler: the request goes to the service as it came (path, query, body), for the authenticated caller. */
+    public void forward(RoutingContext context) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(context.request().method())
+                .setURI(pathAndQuery(context))
+                .setIdleTimeout(readTimeoutMillis)
+                .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + tokens.issue(service, Authentication.caller(context)))
+                // The gateway has decided the answer's form (Negotiation): the services answer JSON.
+                .putHeader(HttpHeaders.ACCEPT, "application/json");
+        for (String name : REQUEST_HEADERS) {
+            String value = context.request().getHeader(name);
+            if (value != null) {
+                options.putHeader(name, value);
+            }
+        }
+        Buffer body = context.body().available() ? context.body().buffer() : null;
+        String route = RouteTemplate.of(context);
+        long started = System.nanoTime();
+        log.debug("{} {} -> {}", options.getMethod(), route, service);
+        client.request(options)
+                .compose(request -> body == null ? request.send() : request.send(body))
+                .compose(response ->
+                        response.body().map(answer -> new Answer(response.statusCode(), response.headers(), answer)))
+                .onSuccess(answer -> {
+                    metrics.client(service, options.getMethod().name(), route, answer.status(), started);
+                    relay(answer, context.response());
+                })
+                .onFailure(failure -> {
+                    metrics.client(service, options.getMethod().name(), route, 0, started);
+                    GatewayProblems.fail(context, new GatewayProblem.ServiceUnavailable(service, reason(failure)));
+                });
+    }
+
+    private record Answer(int status, MultiMap headers, Buffer body) {}
+
+    private static void relay(Answer answer, HttpServerResponse response) {
+        response.setStatusCode(answer.status());
+        for (String name : RESPONSE_HEADERS) {
+            String value = answer.headers().get(name);
+            if (value != null) {
+                response.putHeader(name, value);
+            }
+        }
+        response.end(answer.body());
+    }
+
+    /**
+     * The path as routed (normalized: no {@code ..} left to climb out of a route, reserved
+     * characters still escaped) and the query as sent.
+     */
+    private static String pathAndQuery(RoutingContext context) {
+        String query = context.request().query();
+        return query == null ? context.normalizedPath() : context.normalizedPath() + "?" + query;
+    }
+
+    private static String reason(@Nullable Throwable failure) {
+        return failure instanceof TimeoutException ? "no answer in time" : "not reachable";
+    }
+}

@@ -1,0 +1,12 @@
+package shop.gateway;
+
+import org.junit.jupiter.api.Test;
+import shop.testing.Architecture;
+
+class ArchitectureTest {
+
+    @Test
+    void keepsTheGatewaysRoomsApart() {
+        Architecture.check("shop.gateway");
+    }
+}
