@@ -15,7 +15,7 @@ import java.util.Map;
 import shop.defaults.ServiceRuntime;
 import shop.defaults.Settings;
 import shop.gateway.contract.ApiContract;
-import shop.gateway.contract.ContractChecker;
+import shop.testing.ContractChecker;
 import shop.testing.TestTokens;
 
 /**

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
+import shop.testing.ContractChecker;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,6 +31,8 @@ final class Gateway {
     static final String ADMIN = "local-admin-key";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Every answer the system tests receive through here is checked against the public API's contract. */
+    private static final ContractChecker CONTRACT = ContractChecker.load(ShopProcesses.ROOT.resolve("api/openapi.yaml"));
 
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -56,6 +59,7 @@ final class Gateway {
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            CONTRACT.check(response);
             JsonNode json = response.body().isBlank() ? null : JSON.readTree(response.body());
             return new Response(response.statusCode(), response, json);
         }

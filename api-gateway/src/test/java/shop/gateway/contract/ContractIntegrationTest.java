@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import shop.gateway.GatewayUnderTest;
+import shop.testing.ContractChecker;
 
 /**
  * The contract as the gateway serves it: the routes it serves are exactly the contract's

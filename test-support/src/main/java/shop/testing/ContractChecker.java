@@ -1,4 +1,4 @@
-package shop.gateway.contract;
+package shop.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
