@@ -10,6 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 record Backoff(Duration base, Duration max) {
 
+    /** The least {@link #delayAfter} ever waits. */
+    Duration shortest() {
+        return Duration.ofMillis(Math.min(base.toMillis(), max.toMillis()) / 2);
+    }
+
     Duration delayAfter(int attempts) {
         long ceiling = base.toMillis() << Math.min(Math.max(attempts - 1, 0), 20);
         long capped = Math.min(ceiling, max.toMillis());

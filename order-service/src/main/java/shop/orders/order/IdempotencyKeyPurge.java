@@ -1,34 +1,45 @@
 package shop.orders.order;
 
+import io.vertx.core.Vertx;
 import java.time.Clock;
-
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Component;
 
 /** Deletes idempotency keys past their retention. Safe on every replica at once: a delete is a delete. */
-@Component
-class IdempotencyKeyPurge {
+final class IdempotencyKeyPurge {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyPurge.class);
 
+    private final Vertx vertx;
     private final IdempotencyKeys keys;
-    private final OrderProperties.Idempotency settings;
+    private final OrderSettings.Idempotency settings;
     private final Clock clock;
+    private long timer = -1;
 
-    IdempotencyKeyPurge(IdempotencyKeys keys, OrderProperties properties, Clock clock) {
+    IdempotencyKeyPurge(Vertx vertx, IdempotencyKeys keys, OrderSettings.Idempotency settings, Clock clock) {
+        this.vertx = vertx;
         this.keys = keys;
-        this.settings = properties.idempotency();
+        this.settings = settings;
         this.clock = clock;
     }
 
-    @Scheduled(fixedDelayString = "${shop.orders.idempotency.purge-interval:10m}",
-            initialDelayString = "${shop.orders.idempotency.purge-interval:10m}")
-    void purgeExpiredKeys() {
-        int deleted = keys.deleteCreatedBefore(clock.instant().minus(settings.retention()));
-        if (deleted > 0) {
-            log.info("Deleted {} idempotency keys older than {}", deleted, settings.retention());
-        }
+    void start() {
+        timer = vertx.setPeriodic(settings.purgeInterval().toMillis(), tick -> purgeExpiredKeys());
+    }
+
+    void stop() {
+        vertx.cancelTimer(timer);
+    }
+
+    private void purgeExpiredKeys() {
+        Duration retention = settings.retention();
+        keys.deleteCreatedBefore(clock.instant().minus(retention))
+                .onSuccess(deleted -> {
+                    if (deleted > 0) {
+                        log.info("Deleted {} idempotency keys older than {}", deleted, retention);
+                    }
+                })
+                .onFailure(failure -> log.warn("Could not delete expired idempotency keys: {}", failure.toString()));
     }
 }

@@ -2,52 +2,92 @@ package shop.orders.order;
 
 import java.time.Instant;
 import java.util.UUID;
-
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Money;
 import shop.orders.catalog.Product;
-import shop.orders.payment.PaymentClient.PaymentTransaction;
 
 /**
- * An order and what is known of its payment. Its state changes only through the methods
- * below, each of which refuses a transition the order's status does not allow.
+ * An order and what is known of its payment. Its state changes only through {@link #markPaid},
+ * {@link #markFailed} and {@link #markRefunded}, each of which refuses a transition the order's
+ * status does not allow.
+ *
+ * @param defaultPaymentMethod whether it pays with the configured default (the local profile's
+ *     test card) rather than a method of the customer's
+ * @param traceParent the W3C {@code traceparent} of the request that placed it, so that later work
+ *     on it joins the same trace
  */
-record Order(UUID id, String customer, String item, int quantity, Money unitPrice, Money amount, OrderStatus status,
-        boolean defaultPaymentMethod, @Nullable UUID chargeId, @Nullable String declineReason,
-        @Nullable String cardBrand, @Nullable String cardLast4, @Nullable UUID refundId, Instant createdAt,
-        Instant updatedAt, @Nullable String traceParent) {
+record Order(
+        UUID id,
+        String customer,
+        String item,
+        int quantity,
+        Money unitPrice,
+        Money amount,
+        OrderStatus status,
+        boolean defaultPaymentMethod,
+        Payment payment,
+        Instant createdAt,
+        Instant updatedAt,
+        @Nullable String traceParent) {
 
-    static Order place(String customer, Product product, int quantity, boolean defaultPaymentMethod, Instant now,
+    /** @throws ArithmeticException if quantity times price overflows */
+    static Order place(
+            String customer,
+            Product product,
+            int quantity,
+            boolean defaultPaymentMethod,
+            Instant now,
             @Nullable String traceParent) {
-        return new Order(UUID.randomUUID(), customer, product.item(), quantity, product.price(),
-                product.price().times(quantity), OrderStatus.PENDING, defaultPaymentMethod, null, null, null, null,
-                null, now, now, traceParent);
+        return new Order(
+                UUID.randomUUID(),
+                customer,
+                product.item(),
+                quantity,
+                product.price(),
+                product.price().times(quantity),
+                OrderStatus.PENDING,
+                defaultPaymentMethod,
+                Payment.NONE,
+                now,
+                now,
+                traceParent);
     }
 
-    Order paid(PaymentTransaction charge, Instant now) {
+    Order markPaid(Payment charge, Instant now) {
         requireStatus(OrderStatus.PENDING);
-        return new Order(id, customer, item, quantity, unitPrice, amount, OrderStatus.PAID, defaultPaymentMethod,
-                charge.id(), null, charge.cardBrand(), charge.cardLast4(), null, createdAt, now, traceParent);
+        return with(OrderStatus.PAID, charge, now);
     }
 
-    Order paymentFailed(String reason, @Nullable PaymentTransaction attempt, Instant now) {
+    Order markFailed(Payment refusal, Instant now) {
         requireStatus(OrderStatus.PENDING);
-        return new Order(id, customer, item, quantity, unitPrice, amount, OrderStatus.PAYMENT_FAILED,
-                defaultPaymentMethod, attempt != null ? attempt.id() : null, reason,
-                attempt != null ? attempt.cardBrand() : null, attempt != null ? attempt.cardLast4() : null, null,
-                createdAt, now, traceParent);
+        return with(OrderStatus.PAYMENT_FAILED, refusal, now);
     }
 
-    Order refunded(PaymentTransaction refund, Instant now) {
+    Order markRefunded(UUID refundId, Instant now) {
         if (status != OrderStatus.PAID) {
-            throw new OrderNotRefundable(id, status);
+            throw new OrderProblem.OrderNotRefundable(id, status);
         }
-        return new Order(id, customer, item, quantity, unitPrice, amount, OrderStatus.REFUNDED, defaultPaymentMethod,
-                chargeId, declineReason, cardBrand, cardLast4, refund.id(), createdAt, now, traceParent);
+        return with(OrderStatus.REFUNDED, payment.refunded(refundId), now);
     }
 
     boolean isPending() {
         return status == OrderStatus.PENDING;
+    }
+
+    private Order with(OrderStatus next, Payment nextPayment, Instant now) {
+        return new Order(
+                id,
+                customer,
+                item,
+                quantity,
+                unitPrice,
+                amount,
+                next,
+                defaultPaymentMethod,
+                nextPayment,
+                createdAt,
+                now,
+                traceParent);
     }
 
     private void requireStatus(OrderStatus expected) {

@@ -1,25 +1,32 @@
 package shop.orders.order;
 
-import java.net.URI;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
-
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 import shop.defaults.Caller;
+import shop.defaults.InternalAuthentication;
+import shop.defaults.Problem;
+import shop.defaults.Problems;
+import shop.defaults.StrictJson;
+import shop.orders.order.OrderProblem.AdminOnly;
+import shop.orders.order.OrderProblem.CurrencyMismatch;
+import shop.orders.order.OrderProblem.CustomerMismatch;
+import shop.orders.order.OrderProblem.IdempotencyKeyReused;
+import shop.orders.order.OrderProblem.OrderNotFound;
+import shop.orders.order.OrderProblem.OrderNotRefundable;
+import shop.orders.order.OrderProblem.PaymentMethodMissing;
+import shop.orders.order.OrderProblem.PaymentMethodNotDurable;
+import shop.orders.order.OrderProblem.PaymentServiceUnavailable;
+import shop.orders.order.OrderProblem.PriceMismatch;
+import shop.orders.order.OrderProblem.TooManyPendingOrders;
+import shop.orders.order.OrderProblem.TotalTooLarge;
+import shop.orders.order.OrderProblem.UnknownItem;
 
 /**
  * Orders, for the caller the gateway authenticated.
@@ -27,60 +34,200 @@ import shop.defaults.Caller;
  * <ul>
  * <li>{@code POST /orders}: 201 once paid or failed, 202 while the payment is pending; 400 bad
  * input or unknown item, 403 another customer's name, 409 price or currency not the catalog's,
- * 422 idempotency key reused for another request.
+ * 422 idempotency key reused for another request, 503 with {@code Retry-After} when too many
+ * orders are pending or the payment method cannot be kept durably.
  * <li>{@code GET /orders}: the caller's orders, newest first; {@code status} (default {@code PAID},
  * or {@code any}), {@code page}, {@code size}, and for admins {@code customer}, or {@code stuck=true}:
  * the orders pending for too long, oldest first (403 for customers).
  * <li>{@code GET /orders/{id}}: 404 unless it is the caller's.
- * <li>{@code POST /orders/{id}/refund}: 409 unless the order is {@code PAID}.
+ * <li>{@code POST /orders/{id}/refund}: 409 unless the order is {@code PAID}; 503 when
+ * payment-service cannot refund it now.
  * </ul>
  */
-@RestController
-class OrderController {
+public final class OrderController {
 
-    private static final String STATUSES = "PENDING|PAID|PAYMENT_FAILED|REFUNDED|any";
+    private static final String JSON = "application/json";
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+    private static final Pattern STATUS = Pattern.compile("PENDING|PAID|PAYMENT_FAILED|REFUNDED|any");
 
-    private final OrderService orderService;
+    private final OrderService orders;
 
-    OrderController(OrderService orderService) {
-        this.orderService = orderService;
+    OrderController(OrderService orders) {
+        this.orders = orders;
     }
 
-    @PostMapping(path = "/orders", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<OrderView> place(Caller caller,
-            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable @Size(min = 1, max = 255)
-            @Pattern(regexp = "[\\x21-\\x7E]+", message = "must be printable ASCII without spaces") String key,
-            @Valid @RequestBody PlaceOrderRequest request) {
-        OrderService.Placement placement = orderService.place(caller, request, key);
-        Order order = placement.order();
-        return ResponseEntity.status(order.isPending() ? HttpStatus.ACCEPTED : HttpStatus.CREATED)
-            .location(URI.create("/orders/" + order.id()))
-            .header("Idempotent-Replayed", String.valueOf(placement.replayed()))
-            .body(OrderView.of(order));
+    /** {@code POST /orders}. */
+    public void place(RoutingContext context) {
+        StrictJson.requireJson(context);
+        String key = idempotencyKey(context);
+        PlaceOrderRequest request = StrictJson.read(context.body().buffer(), PlaceOrderRequest.class);
+        Caller caller = InternalAuthentication.caller(context);
+        attempt(() -> orders.place(caller, request, key))
+                .onSuccess(placement -> {
+                    Order order = placement.order();
+                    context.response()
+                            .setStatusCode(order.isPending() ? 202 : 201)
+                            .putHeader(HttpHeaders.LOCATION, "/orders/" + order.id())
+                            .putHeader("Idempotent-Replayed", String.valueOf(placement.replayed()))
+                            .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                            .end(StrictJson.write(OrderView.of(order)));
+                })
+                .onFailure(failure -> fail(context, failure));
     }
 
-    @GetMapping("/orders")
-    List<OrderView> list(Caller caller,
-            @RequestParam(defaultValue = "PAID") @Pattern(regexp = STATUSES,
-                    message = "must be one of PENDING, PAID, PAYMENT_FAILED, REFUNDED, any") String status,
-            @RequestParam @Nullable @Size(max = 100) String customer,
-            @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
-            @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size,
-            @RequestParam(defaultValue = "false") boolean stuck) {
-        if (stuck) {
-            return orderService.stuck(caller, page, size).stream().map(OrderView::of).toList();
+    /** {@code GET /orders}. */
+    public void list(RoutingContext context) {
+        Caller caller = InternalAuthentication.caller(context);
+        List<Problem.FieldError> errors = new ArrayList<>(0);
+        String status = text(context, "status", "PAID", errors);
+        if (!STATUS.matcher(status).matches()) {
+            errors.add(new Problem.FieldError("status", "must be one of PENDING, PAID, PAYMENT_FAILED, REFUNDED, any"));
         }
-        OrderStatus only = "any".equals(status) ? null : OrderStatus.valueOf(status);
-        return orderService.list(caller, customer, only, page, size).stream().map(OrderView::of).toList();
+        String customer = context.request().getParam("customer");
+        if (customer != null && (customer.isEmpty() || customer.length() > 100)) {
+            errors.add(new Problem.FieldError("customer", "size must be between 1 and 100"));
+        }
+        int page = integer(context, "page", 0, 0, 100_000, errors);
+        int size = integer(context, "size", 20, 1, 100, errors);
+        boolean stuck = flag(context, "stuck", errors);
+        if (!errors.isEmpty()) {
+            throw new shop.defaults.ProblemException(Problem.invalid("The query parameters are not valid", errors));
+        }
+        Future<List<Order>> found = stuck
+                ? orders.stuck(caller, page, size)
+                : orders.list(caller, customer, "any".equals(status) ? null : OrderStatus.valueOf(status), page, size);
+        found.onSuccess(list ->
+                        json(context, 200, list.stream().map(OrderView::of).toList()))
+                .onFailure(context::fail);
     }
 
-    @GetMapping("/orders/{id}")
-    OrderView get(Caller caller, @PathVariable String id) {
-        return OrderView.of(orderService.find(caller, id));
+    /** {@code GET /orders/{id}}. */
+    public void get(RoutingContext context) {
+        Caller caller = InternalAuthentication.caller(context);
+        orders.find(caller, context.pathParam("id"))
+                .onSuccess(order -> json(context, 200, OrderView.of(order)))
+                .onFailure(context::fail);
     }
 
-    @PostMapping("/orders/{id}/refund")
-    OrderView refund(Caller caller, @PathVariable String id) {
-        return OrderView.of(orderService.refund(caller, id));
+    /** {@code POST /orders/{id}/refund}: takes no body. */
+    public void refund(RoutingContext context) {
+        Caller caller = InternalAuthentication.caller(context);
+        attempt(() -> orders.refund(caller, context.pathParam("id")))
+                .onSuccess(order -> json(context, 200, OrderView.of(order)))
+                .onFailure(failure -> fail(context, failure));
+    }
+
+    /** The HTTP problem of each order problem; null for any other failure. */
+    public static @Nullable Problem problemOf(Throwable failure) {
+        if (!(failure instanceof OrderProblem problem)) {
+            return null;
+        }
+        String detail = problem.getMessage();
+        return switch (problem) {
+            case UnknownItem e -> Problem.of(400, "unknown-item", detail);
+            case PaymentMethodMissing e ->
+                Problem.invalid(detail, List.of(new Problem.FieldError("paymentMethod", "is required")));
+            case TotalTooLarge e ->
+                Problem.invalid(
+                        detail,
+                        List.of(new Problem.FieldError(
+                                "quantity", "times the price is more than a payment may carry")));
+            case CustomerMismatch e -> Problem.of(403, "forbidden", detail);
+            case AdminOnly e -> Problem.of(403, "forbidden", detail);
+            case OrderNotFound e -> Problem.of(404, "order-not-found", detail);
+            case PriceMismatch e -> Problem.of(409, "price-mismatch", detail);
+            case CurrencyMismatch e -> Problem.of(409, "currency-mismatch", detail);
+            case OrderNotRefundable e -> Problem.of(409, "order-not-refundable", detail);
+            case IdempotencyKeyReused e -> Problem.of(422, "idempotency-key-reused", detail);
+            case PaymentServiceUnavailable e -> Problem.of(503, "payment-service-unavailable", detail);
+            case TooManyPendingOrders e -> Problem.of(503, "too-many-pending-orders", detail);
+            case PaymentMethodNotDurable e -> Problem.of(503, "payment-method-not-durable", detail);
+        };
+    }
+
+    /**
+     * What the shared failure handler cannot add by itself: when to come back after a 503, and,
+     * with a price mismatch, the price that would be charged ({@code catalogPrice}).
+     */
+    private static void fail(RoutingContext context, Throwable failure) {
+        String retryAfter = switch (failure) {
+            case TooManyPendingOrders e -> "5";
+            case PaymentMethodNotDurable e -> "30";
+            case PaymentServiceUnavailable e -> "1";
+            default -> null;
+        };
+        if (retryAfter != null) {
+            context.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
+        }
+        if (failure instanceof PriceMismatch mismatch && !context.response().headWritten()) {
+            Map<String, Object> body = Problems.body(problemOf(mismatch));
+            body.put("catalogPrice", mismatch.catalogPrice());
+            context.response()
+                    .setStatusCode(409)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problems.CONTENT_TYPE)
+                    .end(StrictJson.write(body));
+            return;
+        }
+        context.fail(failure);
+    }
+
+    private static <T> Future<T> attempt(Supplier<Future<T>> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException refused) {
+            return Future.failedFuture(refused);
+        }
+    }
+
+    /** Printable ASCII without spaces, up to 255 characters, carried byte for byte: anything else is refused. */
+    private static @Nullable String idempotencyKey(RoutingContext context) {
+        String key = context.request().getHeader("Idempotency-Key");
+        if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw new shop.defaults.ProblemException(Problem.invalidField(
+                    "Idempotency-Key", "must be 1 to 255 printable ASCII characters without spaces"));
+        }
+        return key;
+    }
+
+    private static void json(RoutingContext context, int status, Object body) {
+        context.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(StrictJson.write(body));
+    }
+
+    private static String text(RoutingContext context, String name, String fallback, List<Problem.FieldError> errors) {
+        String value = context.request().getParam(name);
+        return value == null ? fallback : value;
+    }
+
+    private static int integer(
+            RoutingContext context, String name, int fallback, int min, int max, List<Problem.FieldError> errors) {
+        String value = context.request().getParam(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, in the same words
+        }
+        errors.add(new Problem.FieldError(name, "must be a whole number from %d to %d".formatted(min, max)));
+        return fallback;
+    }
+
+    private static boolean flag(RoutingContext context, String name, List<Problem.FieldError> errors) {
+        String value = context.request().getParam(name);
+        if (value == null || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        errors.add(new Problem.FieldError(name, "must be true or false"));
+        return false;
     }
 }

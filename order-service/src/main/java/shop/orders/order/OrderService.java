@@ -1,209 +1,336 @@
 package shop.orders.order;
 
+import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 import shop.defaults.Caller;
 import shop.orders.catalog.Catalog;
 import shop.orders.catalog.Product;
+import shop.orders.order.OrderProblem.AdminOnly;
+import shop.orders.order.OrderProblem.CurrencyMismatch;
+import shop.orders.order.OrderProblem.CustomerMismatch;
+import shop.orders.order.OrderProblem.IdempotencyKeyReused;
+import shop.orders.order.OrderProblem.OrderNotFound;
+import shop.orders.order.OrderProblem.OrderNotRefundable;
+import shop.orders.order.OrderProblem.PaymentMethodMissing;
+import shop.orders.order.OrderProblem.PaymentMethodNotDurable;
+import shop.orders.order.OrderProblem.PaymentServiceUnavailable;
+import shop.orders.order.OrderProblem.PriceMismatch;
+import shop.orders.order.OrderProblem.TooManyPendingOrders;
+import shop.orders.order.OrderProblem.TotalTooLarge;
+import shop.orders.order.OrderProblem.UnknownItem;
 import shop.orders.payment.ChargeOutcome;
-import shop.orders.payment.PaymentClient.PaymentTransaction;
-import shop.orders.payment.Payments;
+import shop.orders.payment.PaymentClient;
+import shop.orders.payment.Transaction;
 
 /**
- * Places, shows and refunds orders. Placing one is the saga: price it from the catalog, store it
- * {@code PENDING} (with its idempotency key, in one transaction), charge it with the order id as
- * the payment's idempotency key, record the outcome. An outcome that is not known yet leaves the
- * order pending for {@link PaymentRecovery}.
+ * Places, shows and refunds orders. Placing one is the saga, in the order of {@link #place}:
+ * price it from the catalog, claim its idempotency key and store it {@code PENDING} (with its
+ * payment method sealed, in one transaction), charge it with the order id as the payment's
+ * idempotency key, record the outcome. An outcome that is not known yet leaves the order pending
+ * for {@link PaymentRecovery}, which finishes it with the same {@link #charge} and {@link #record}.
  */
-@Service
-class OrderService {
+final class OrderService {
 
     private static final Logger log = LoggerFactory.getLogger(OrderService.class);
 
     /** An order, and whether it was placed by an earlier request with the same idempotency key. */
-    record Placement(Order order, boolean replayed) {
-    }
+    record Placement(Order order, boolean replayed) {}
 
     private final Orders orders;
     private final IdempotencyKeys idempotencyKeys;
     private final Catalog catalog;
-    private final Payments payments;
-    private final PendingPaymentMethods pendingMethods;
-    private final OrderProperties properties;
-    private final TransactionTemplate transaction;
+    private final PaymentClient payments;
+    private final Optional<PaymentMethodSeal> seal;
+    private final OrderSettings settings;
+    private final PendingOrders pendingOrders;
     private final OrderMetrics metrics;
     private final TraceContexts traces;
     private final Clock clock;
 
-    OrderService(Orders orders, IdempotencyKeys idempotencyKeys, Catalog catalog, Payments payments,
-            PendingPaymentMethods pendingMethods, OrderProperties properties, TransactionTemplate transaction,
-            OrderMetrics metrics, TraceContexts traces, Clock clock) {
+    OrderService(
+            Orders orders,
+            IdempotencyKeys idempotencyKeys,
+            Catalog catalog,
+            PaymentClient payments,
+            Optional<PaymentMethodSeal> seal,
+            OrderSettings settings,
+            PendingOrders pendingOrders,
+            OrderMetrics metrics,
+            TraceContexts traces,
+            Clock clock) {
         this.orders = orders;
         this.idempotencyKeys = idempotencyKeys;
         this.catalog = catalog;
         this.payments = payments;
-        this.pendingMethods = pendingMethods;
-        this.properties = properties;
-        this.transaction = transaction;
+        this.seal = seal;
+        this.settings = settings;
+        this.pendingOrders = pendingOrders;
         this.metrics = metrics;
         this.traces = traces;
         this.clock = clock;
     }
 
-    Placement place(Caller caller, PlaceOrderRequest request, @Nullable String idempotencyKey) {
+    /** The saga of one order, as the client's request asks for it. */
+    Future<Placement> place(Caller caller, PlaceOrderRequest request, @Nullable String idempotencyKey) {
+        String customer = customerOf(caller, request);
+        Product product = price(request);
+        String paymentMethod = paymentMethodOf(request);
+        Order order = newOrder(customer, product, request);
+        var key = idempotencyKey == null
+                ? null
+                : new IdempotencyKeys.Claim(
+                        caller.customer(), idempotencyKey, RequestFingerprint.of(request, customer));
+        if (pendingOrders.full()) {
+            return replay(key, new TooManyPendingOrders());
+        }
+        Instant firstRetryAt = order.createdAt().plus(settings.recovery().firstDelay());
+        return storePending(order, firstRetryAt, paymentMethod, key)
+                .compose(stored -> !stored
+                        ? replay(key, null)
+                        : charge(order, paymentMethod, endOfAttemptBefore(firstRetryAt))
+                                .compose(outcome -> record(order, outcome))
+                                .map(placed -> new Placement(placed, false))
+                                .andThen(placed -> {
+                                    if (placed.succeeded()) {
+                                        metrics.placed(placed.result().order());
+                                    }
+                                }));
+    }
+
+    /**
+     * Tries again to pay for an order the recovery job claimed, in the trace that placed it; the
+     * call to payment-service is abandoned at {@code endBy}, before the claim runs out.
+     */
+    Future<Order> retry(Orders.Claimed claimed, Instant endBy) {
+        Order order = claimed.order();
+        return traces.inTrace(
+                        order.traceParent(),
+                        "order payment retry",
+                        () -> charge(order, paymentMethodForRetry(claimed), endBy)
+                                .compose(outcome -> record(order, outcome)))
+                .andThen(done -> {
+                    if (done.succeeded()) {
+                        metrics.retried(done.result());
+                    }
+                });
+    }
+
+    Future<Order> find(Caller caller, String id) {
+        UUID orderId = parseId(id);
+        return orders.find(orderId).map(order -> {
+            if (order == null || !caller.mayActFor(order.customer())) {
+                throw new OrderNotFound();
+            }
+            return order;
+        });
+    }
+
+    /** A customer sees their own orders; an admin everyone's, or one customer's. */
+    Future<List<Order>> list(
+            Caller caller, @Nullable String customer, @Nullable OrderStatus status, int page, int size) {
+        return orders.list(caller.isAdmin() ? customer : caller.customer(), status, page, size);
+    }
+
+    /** Orders pending for longer than they should be: admins only. */
+    Future<List<Order>> stuck(Caller caller, int page, int size) {
+        if (!caller.isAdmin()) {
+            throw new AdminOnly();
+        }
+        return orders.pendingSince(clock.instant().minus(settings.recovery().stuckAfter()), page, size);
+    }
+
+    Future<Order> refund(Caller caller, String id) {
+        return find(caller, id).compose(order -> {
+            if (order.status() != OrderStatus.PAID) {
+                throw new OrderNotRefundable(order.id(), order.status());
+            }
+            return payments.refund(order.id(), order.customer())
+                    .recover(unavailable -> Future.failedFuture(new PaymentServiceUnavailable()))
+                    .compose(refund -> {
+                        Order refunded = order.markRefunded(refund.id(), clock.instant());
+                        return orders.update(refunded, OrderStatus.PAID).map(won -> {
+                            if (!won) {
+                                // A concurrent refund of the same order recorded it first.
+                                throw new OrderNotRefundable(order.id(), OrderStatus.REFUNDED);
+                            }
+                            log.info("Order {} refunded: {}", order.id(), order.amount());
+                            metrics.refunded();
+                            return refunded;
+                        });
+                    });
+        });
+    }
+
+    private static String customerOf(Caller caller, PlaceOrderRequest request) {
         String customer = request.customer() != null ? request.customer() : caller.customer();
         if (!caller.mayActFor(customer)) {
             throw new CustomerMismatch();
         }
-        String fingerprint = RequestFingerprint.of(request, customer);
-        if (idempotencyKey != null) {
-            var earlier = idempotencyKeys.find(caller.customer(), idempotencyKey);
-            if (earlier.isPresent()) {
-                return replay(earlier.get(), fingerprint, idempotencyKey);
-            }
+        return customer;
+    }
+
+    /** The catalog's price is the price charged; a client that expects another is refused. */
+    private Product price(PlaceOrderRequest request) {
+        Product product = catalog.find(request.item()).orElseThrow(UnknownItem::new);
+        if (request.price() != null && request.price().compareTo(product.price().amount()) != 0) {
+            throw new PriceMismatch(product.item(), product.price().amount());
         }
-        Product product = catalog.find(request.item()).orElseThrow(() -> new UnknownItem());
-        checkClientExpectations(request, product);
-        String paymentMethod = request.paymentMethod() != null ? request.paymentMethod()
-                : properties.defaultPaymentMethod();
-        if (paymentMethod == null) {
+        if (request.currency() != null
+                && !request.currency().equals(product.price().currency())) {
+            throw new CurrencyMismatch(product.item(), product.price().currency());
+        }
+        return product;
+    }
+
+    /** The customer's payment method, which must be kept durably, or the configured default. */
+    private String paymentMethodOf(PlaceOrderRequest request) {
+        if (request.paymentMethod() != null) {
+            if (seal.isEmpty()) {
+                throw new PaymentMethodNotDurable();
+            }
+            return request.paymentMethod();
+        }
+        if (settings.defaultPaymentMethod() == null) {
             throw new PaymentMethodMissing();
         }
-        Order order = newOrder(customer, product, request);
-        try {
-            store(order, caller, idempotencyKey, fingerprint);
-        }
-        catch (DuplicateKeyException raced) {
-            // A concurrent request with the same key stored its order first; answer with that one.
-            return replay(idempotencyKeys.find(caller.customer(), idempotencyKey).orElseThrow(), fingerprint,
-                    idempotencyKey);
-        }
-        Order placed = pay(order, paymentMethod);
-        metrics.placed(placed);
-        return new Placement(placed, false);
-    }
-
-    Order find(Caller caller, String id) {
-        UUID orderId = parseId(id);
-        return orders.find(orderId)
-            .filter(order -> caller.mayActFor(order.customer()))
-            .orElseThrow(() -> new OrderNotFound());
-    }
-
-    /** A customer sees their own orders; an admin everyone's, or one customer's. */
-    List<Order> list(Caller caller, @Nullable String customer, @Nullable OrderStatus status, int page, int size) {
-        String onlyFor = caller.isAdmin() ? customer : caller.customer();
-        return orders.list(onlyFor, status, page, size);
-    }
-
-    /** Orders pending for longer than they should be: admins only. */
-    List<Order> stuck(Caller caller, int page, int size) {
-        if (!caller.isAdmin()) {
-            throw new AdminOnly();
-        }
-        return orders.pendingSince(clock.instant().minus(properties.recovery().stuckAfter()), page, size);
-    }
-
-    Order refund(Caller caller, String id) {
-        Order order = find(caller, id);
-        if (order.status() != OrderStatus.PAID) {
-            throw new OrderNotRefundable(order.id(), order.status());
-        }
-        PaymentTransaction refund = payments.refund(order.id(), order.customer());
-        Order refunded = order.refunded(refund, clock.instant());
-        if (!orders.update(refunded, OrderStatus.PAID)) {
-            // A concurrent refund of the same order recorded it first.
-            throw new OrderNotRefundable(order.id(), OrderStatus.REFUNDED);
-        }
-        log.info("Order {} refunded: {}", order.id(), order.amount());
-        metrics.refunded();
-        return refunded;
-    }
-
-    /** Tries again to pay for an order the recovery job claimed, in the trace that placed it. */
-    void retryPayment(Order order) {
-        String paymentMethod = order.defaultPaymentMethod() ? properties.defaultPaymentMethod()
-                : pendingMethods.get(order.id());
-        Order after = traces.inTrace(order.traceParent(), "order payment retry", () -> pay(order, paymentMethod));
-        metrics.retried(after);
-    }
-
-    private Order pay(Order order, @Nullable String paymentMethod) {
-        ChargeOutcome outcome = payments.charge(order.id(), order.customer(), order.amount(), paymentMethod);
-        return switch (outcome) {
-            case ChargeOutcome.Charged(PaymentTransaction charge) -> record(order.paid(charge, clock.instant()));
-            case ChargeOutcome.Declined(String reason, PaymentTransaction attempt) ->
-                record(order.paymentFailed(reason, attempt, clock.instant()));
-            case ChargeOutcome.Unknown(String why) -> {
-                log.warn("Payment of order {} not settled yet, will retry: {}", order.id(), why);
-                if (paymentMethod != null && !order.defaultPaymentMethod()) {
-                    pendingMethods.hold(order.id(), paymentMethod);
-                }
-                yield order;
-            }
-        };
-    }
-
-    /** Records an outcome unless another attempt recorded one first, whose outcome then stands. */
-    private Order record(Order settled) {
-        pendingMethods.release(settled.id());
-        if (orders.update(settled, OrderStatus.PENDING)) {
-            log.info("Order {} {}", settled.id(), settled.status());
-            return settled;
-        }
-        return orders.find(settled.id()).orElseThrow();
-    }
-
-    private void store(Order order, Caller caller, @Nullable String idempotencyKey, String fingerprint) {
-        transaction.executeWithoutResult(status -> {
-            orders.insert(order, order.createdAt().plus(properties.recovery().firstDelay()));
-            if (idempotencyKey != null) {
-                idempotencyKeys.insert(caller.customer(), idempotencyKey,
-                        new IdempotencyKeys.Entry(fingerprint, order.id()), order.createdAt());
-            }
-        });
-    }
-
-    private Placement replay(IdempotencyKeys.Entry earlier, String fingerprint, String idempotencyKey) {
-        if (!earlier.fingerprint().equals(fingerprint)) {
-            throw new IdempotencyKeyReused();
-        }
-        return new Placement(orders.find(earlier.orderId()).orElseThrow(), true);
+        return settings.defaultPaymentMethod();
     }
 
     private Order newOrder(String customer, Product product, PlaceOrderRequest request) {
         try {
-            boolean usesDefault = request.paymentMethod() == null;
-            return Order.place(customer, product, request.quantityOrOne(), usesDefault, clock.instant(),
+            return Order.place(
+                    customer,
+                    product,
+                    request.quantityOrOne(),
+                    request.paymentMethod() == null,
+                    clock.instant(),
                     traces.current());
-        }
-        catch (ArithmeticException overflow) {
+        } catch (ArithmeticException overflow) {
             throw new TotalTooLarge();
         }
     }
 
-    private static void checkClientExpectations(PlaceOrderRequest request, Product product) {
-        if (request.price() != null && request.price().compareTo(product.price().amount()) != 0) {
-            throw new PriceMismatch(product.item(), request.price(), product.price().amount());
+    /**
+     * The order, {@code PENDING}, with its payment method sealed (a default one is configuration,
+     * not kept) and its idempotency key claimed, in one transaction; false if the key was taken.
+     * The recovery job may take it up from {@code firstRetryAt}.
+     */
+    private Future<Boolean> storePending(
+            Order order, Instant firstRetryAt, String paymentMethod, IdempotencyKeys.@Nullable Claim key) {
+        String sealed = order.defaultPaymentMethod() ? null : seal.orElseThrow().seal(order.id(), paymentMethod);
+        return orders.storePending(order, firstRetryAt, sealed, key).andThen(stored -> {
+            if (stored.succeeded() && stored.result()) {
+                pendingOrders.added();
+            }
+        });
+    }
+
+    /**
+     * The request's own attempt ends the shortest backoff before the recovery job may take the
+     * order up, as each of the job's attempts ends at least that long before its order is due
+     * again: the two never drive one order at once, and an outcome has time to be recorded,
+     * whatever {@code SHOP_ORDERS_RECOVERY_FIRST_DELAY} and the payment deadline are set to (a
+     * first delay too short for a call leaves the order to the job: 202).
+     */
+    private Instant endOfAttemptBefore(Instant firstRetryAt) {
+        return firstRetryAt.minus(settings.recovery().backoff().shortest());
+    }
+
+    /**
+     * Asks payment-service to charge the order, giving up at {@code endBy} at the latest; never
+     * fails, an outcome not known yet is one too.
+     */
+    private Future<ChargeOutcome> charge(Order order, @Nullable String paymentMethod, Instant endBy) {
+        return payments.charge(
+                order.id(), order.customer(), order.amount(), paymentMethod, Duration.between(clock.instant(), endBy));
+    }
+
+    /**
+     * Records a known outcome, unless another attempt recorded one first, whose outcome then
+     * stands. An unknown one leaves the order pending; once payment-service has answered about the
+     * charge it holds the method itself, and the order's sealed copy is erased.
+     */
+    private Future<Order> record(Order order, ChargeOutcome outcome) {
+        return switch (outcome) {
+            case ChargeOutcome.Charged(Transaction charge) ->
+                settle(order.markPaid(
+                        Payment.charged(charge.id(), charge.cardBrand(), charge.cardLast4()), clock.instant()));
+            case ChargeOutcome.Declined(String reason, Transaction attempt) ->
+                settle(order.markFailed(
+                        Payment.refused(reason, attempt.id(), attempt.cardBrand(), attempt.cardLast4()),
+                        clock.instant()));
+            case ChargeOutcome.Unknown(String why, boolean claimed) -> {
+                log.warn("Payment of order {} not settled yet, will retry: {}", order.id(), why);
+                yield claimed && !order.defaultPaymentMethod()
+                        ? orders.forgetPaymentMethod(order.id()).map(order)
+                        : Future.succeededFuture(order);
+            }
+        };
+    }
+
+    private Future<Order> settle(Order settled) {
+        return orders.update(settled, OrderStatus.PENDING).compose(won -> {
+            if (won) {
+                pendingOrders.settled();
+                log.info("Order {} {}", settled.id(), settled.status());
+                return Future.succeededFuture(settled);
+            }
+            return orders.find(settled.id()).map(recorded -> recorded != null ? recorded : settled);
+        });
+    }
+
+    private Future<Placement> replay(IdempotencyKeys.@Nullable Claim key, @Nullable OrderProblem otherwise) {
+        if (key == null) {
+            return Future.failedFuture(otherwise);
         }
-        if (request.currency() != null && !request.currency().equals(product.price().currency())) {
-            throw new CurrencyMismatch(product.item(), request.currency(), product.price().currency());
+        return idempotencyKeys.find(key.caller(), key.key()).compose(earlier -> {
+            if (earlier == null) {
+                return Future.failedFuture(
+                        otherwise != null
+                                ? otherwise
+                                : new IllegalStateException("An idempotency key was taken, then gone"));
+            }
+            if (!earlier.fingerprint().equals(key.fingerprint())) {
+                return Future.failedFuture(new IdempotencyKeyReused());
+            }
+            return orders.find(earlier.orderId()).map(order -> new Placement(order, true));
+        });
+    }
+
+    /**
+     * The default payment method, or the order's own, unsealed; none when it is not kept (anymore):
+     * payment-service then finishes the charge it holds, or declines one it never saw.
+     */
+    private @Nullable String paymentMethodForRetry(Orders.Claimed claimed) {
+        Order order = claimed.order();
+        if (order.defaultPaymentMethod()) {
+            return settings.defaultPaymentMethod();
+        }
+        if (claimed.paymentMethodSealed() == null || seal.isEmpty()) {
+            return null;
+        }
+        try {
+            return seal.get().open(order.id(), claimed.paymentMethodSealed());
+        } catch (IllegalArgumentException wrongKey) {
+            log.error(
+                    "The payment method of order {} does not open with SHOP_PAYMENT_METHOD_KEY; retrying without it",
+                    order.id());
+            return null;
         }
     }
 
     private static UUID parseId(String id) {
         try {
             return UUID.fromString(id);
-        }
-        catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new OrderNotFound();
         }
     }

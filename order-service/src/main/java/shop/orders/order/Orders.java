@@ -1,168 +1,339 @@
 package shop.orders.order;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
-
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import shop.defaults.Database;
 import shop.defaults.Money;
 
-/** The orders table. */
-@Repository
-class Orders {
+/**
+ * The orders table (and the claim of an idempotency key with a new order). Every statement is
+ * written once, for PostgreSQL and for H2 in PostgreSQL mode.
+ */
+final class Orders {
 
-    private final JdbcClient jdbc;
+    private static final String COLUMNS = """
+            id, customer, item, quantity, unit_price_minor, amount_minor, currency, status, default_payment_method,
+            charge_id, decline_reason, card_brand, card_last4, refund_id, created_at, updated_at, trace_parent""";
 
-    Orders(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    static final String INSERT = """
+            insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
+                                default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at,
+                                trace_parent, payment_method_sealed)
+            values (#{id}, #{customer}, #{item}, #{quantity}, #{unitPrice}, #{amount}, #{currency}, 'PENDING',
+                    #{defaultPaymentMethod}, 0, #{nextAttemptAt}, #{createdAt}, #{createdAt},
+                    #{traceParent}, #{paymentMethodSealed})
+            """;
+
+    /** The sealed payment method goes in the same statement that records the outcome: never left behind. */
+    private static final String UPDATE = """
+            update orders
+            set status = #{status}, charge_id = #{chargeId}, decline_reason = #{declineReason},
+                card_brand = #{cardBrand}, card_last4 = #{cardLast4}, refund_id = #{refundId},
+                payment_method_sealed = null, next_attempt_at = null, updated_at = #{updatedAt}
+            where id = #{id} and status = #{expected}
+            """;
+
+    private static final String FORGET_PAYMENT_METHOD = """
+            update orders set payment_method_sealed = null where id = #{id}
+            """;
+
+    private static final String FIND = "select " + COLUMNS + " from orders where id = #{id}";
+
+    private static final String PAGE = " order by created_at desc, id limit #{size} offset #{offset}";
+
+    private static final String PENDING_SINCE = "select " + COLUMNS + """
+             from orders where status = 'PENDING' and created_at < #{cutoff}
+            order by created_at, id limit #{size} offset #{offset}
+            """;
+
+    private static final String PENDING_COUNTS = """
+            select count(*) as pending,
+                   coalesce(sum(case when created_at < #{cutoff} then 1 else 0 end), 0) as stuck,
+                   min(created_at) as oldest
+            from orders where status = 'PENDING'
+            """;
+
+    /**
+     * Row locks, skipping the rows another replica holds: no order is claimed twice at once. H2
+     * (2.3) knows {@code SKIP LOCKED} too, but locks every row it reads to sort (all the due
+     * orders) before it applies the limit: while one claim is open, another finds nothing rather
+     * than the next orders. Never the same order twice either way; only PostgreSQL, which
+     * replicas share, lets two claims go on side by side, and H2 serves a single process, whose
+     * job claims one batch at a time.
+     */
+    static final String CLAIM_DUE = "select " + COLUMNS + """
+            , payment_attempts, payment_method_sealed from orders
+            where status = 'PENDING' and next_attempt_at <= #{now}
+            order by next_attempt_at
+            limit #{limit}
+            for update skip locked
+            """;
+
+    private static final String PUSH_BACK = """
+            update orders set payment_attempts = #{attempts}, next_attempt_at = #{next} where id = #{id}
+            """;
+
+    /** A pending order the recovery job took, with its sealed payment method, if one is kept. */
+    record Claimed(Order order, @Nullable String paymentMethodSealed) {}
+
+    /** How many orders are pending, how many of them since before a cutoff, and since when the oldest. */
+    record PendingCounts(long pending, long stuck, @Nullable Instant oldest) {}
+
+    private final Pool pool;
+
+    Orders(Pool pool) {
+        this.pool = pool;
     }
 
-    /** Stores a new order; the recovery job takes it up after {@code firstRetryAt} if still pending. */
-    void insert(Order o, Instant firstRetryAt) {
-        jdbc.sql("""
-                insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
-                                    default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at,
-                                    trace_parent)
-                values (:id, :customer, :item, :quantity, :unitPrice, :amount, :currency, :status,
-                        :defaultPaymentMethod, 0, :nextAttemptAt, :createdAt, :updatedAt, :traceParent)
-                """)
-            .param("id", o.id())
-            .param("customer", o.customer())
-            .param("item", o.item())
-            .param("quantity", o.quantity())
-            .param("unitPrice", o.unitPrice().minorUnits())
-            .param("amount", o.amount().minorUnits())
-            .param("currency", o.amount().currency())
-            .param("status", o.status().name())
-            .param("defaultPaymentMethod", o.defaultPaymentMethod())
-            .param("nextAttemptAt", Timestamp.from(firstRetryAt))
-            .param("createdAt", Timestamp.from(o.createdAt()))
-            .param("updatedAt", Timestamp.from(o.updatedAt()))
-            .param("traceParent", o.traceParent())
-            .update();
+    /**
+     * Stores a new {@code PENDING} order, with its sealed payment method and, when the request
+     * carried one, its idempotency key: all or nothing. The recovery job takes the order up after
+     * {@code firstRetryAt} if it is still pending then.
+     *
+     * @return false if the key was taken by an earlier (or a concurrent) request: nothing was stored
+     */
+    Future<Boolean> storePending(
+            Order o, Instant firstRetryAt, @Nullable String paymentMethodSealed, IdempotencyKeys.@Nullable Claim key) {
+        Map<String, Object> order = insertValues(o, firstRetryAt, paymentMethodSealed);
+        if (key == null) {
+            return SqlTemplate.forUpdate(pool, INSERT).execute(order).map(true);
+        }
+        return inTransaction(connection -> {
+                    Future<?> stored = SqlTemplate.forUpdate(connection, INSERT).execute(order);
+                    Future<?> claimed = IdempotencyKeys.claim(connection, key, o.id(), o.createdAt());
+                    return Future.all(stored, claimed).<Boolean>map(true);
+                })
+                // The key is taken: the transaction rolled back, the order is not stored.
+                .recover(failure -> Database.isUniqueViolation(failure)
+                        ? Future.succeededFuture(false)
+                        : Future.failedFuture(failure));
+    }
+
+    /** The values of {@link #INSERT} for an order. */
+    static Map<String, Object> insertValues(Order o, Instant firstRetryAt, @Nullable String paymentMethodSealed) {
+        Map<String, Object> order = new HashMap<>(16);
+        order.put("id", o.id());
+        order.put("customer", o.customer());
+        order.put("item", o.item());
+        order.put("quantity", o.quantity());
+        order.put("unitPrice", o.unitPrice().minorUnits());
+        order.put("amount", o.amount().minorUnits());
+        order.put("currency", o.amount().currency());
+        order.put("defaultPaymentMethod", o.defaultPaymentMethod());
+        order.put("nextAttemptAt", utc(firstRetryAt));
+        order.put("createdAt", utc(o.createdAt()));
+        order.put("traceParent", o.traceParent());
+        order.put("paymentMethodSealed", paymentMethodSealed);
+        return order;
     }
 
     /**
      * Records a transition, only if the order still has the status it was read with: of two
-     * racing writers (a request and the recovery job, say) exactly one wins.
+     * racing writers (a request and the recovery job, say) exactly one wins. The sealed payment
+     * method is erased in the same statement.
      */
-    boolean update(Order o, OrderStatus expected) {
-        return jdbc.sql("""
-                update orders
-                set status = :status, charge_id = :chargeId, decline_reason = :declineReason,
-                    card_brand = :cardBrand, card_last4 = :cardLast4, refund_id = :refundId,
-                    next_attempt_at = null, updated_at = :updatedAt
-                where id = :id and status = :expected
-                """)
-            .param("status", o.status().name())
-            .param("chargeId", o.chargeId())
-            .param("declineReason", o.declineReason())
-            .param("cardBrand", o.cardBrand())
-            .param("cardLast4", o.cardLast4())
-            .param("refundId", o.refundId())
-            .param("updatedAt", Timestamp.from(o.updatedAt()))
-            .param("id", o.id())
-            .param("expected", expected.name())
-            .update() == 1;
+    Future<Boolean> update(Order o, OrderStatus expected) {
+        Payment p = o.payment();
+        Map<String, Object> values = new HashMap<>(12);
+        values.put("status", o.status().name());
+        values.put("chargeId", p.chargeId());
+        values.put("declineReason", p.declineReason());
+        values.put("cardBrand", p.cardBrand());
+        values.put("cardLast4", p.cardLast4());
+        values.put("refundId", p.refundId());
+        values.put("updatedAt", utc(o.updatedAt()));
+        values.put("id", o.id());
+        values.put("expected", expected.name());
+        return SqlTemplate.forUpdate(pool, UPDATE).execute(values).map(result -> result.rowCount() == 1);
     }
 
-    Optional<Order> find(UUID id) {
-        return jdbc.sql("select * from orders where id = :id").param("id", id).query(Orders::map).optional();
+    /** payment-service holds the charge's claim now: the order's sealed payment method is no longer needed. */
+    Future<Void> forgetPaymentMethod(UUID id) {
+        return SqlTemplate.forUpdate(pool, FORGET_PAYMENT_METHOD)
+                .execute(Map.of("id", id))
+                .mapEmpty();
+    }
+
+    Future<@Nullable Order> find(UUID id) {
+        return SqlTemplate.forQuery(pool, FIND)
+                .execute(Map.of("id", id))
+                .map(rows -> rows.size() == 0 ? null : order(rows.iterator().next()));
     }
 
     /** Newest first, one page at a time; a null filter matches everything. */
-    List<Order> list(@Nullable String customer, @Nullable OrderStatus status, int page, int size) {
-        StringBuilder sql = new StringBuilder("select * from orders where 1 = 1");
+    Future<List<Order>> list(@Nullable String customer, @Nullable OrderStatus status, int page, int size) {
+        Map<String, Object> values = new HashMap<>(4);
+        StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append(" from orders");
         if (customer != null) {
-            sql.append(" and customer = :customer");
+            sql.append(" where customer = #{customer}");
+            values.put("customer", customer);
         }
         if (status != null) {
-            sql.append(" and status = :status");
+            sql.append(customer != null ? " and" : " where").append(" status = #{status}");
+            values.put("status", status.name());
         }
-        sql.append(" order by created_at desc, id limit :size offset :offset");
-        var query = jdbc.sql(sql.toString()).param("size", size).param("offset", (long) page * size);
-        if (customer != null) {
-            query = query.param("customer", customer);
-        }
-        if (status != null) {
-            query = query.param("status", status.name());
-        }
-        return query.query(Orders::map).list();
+        values.put("size", size);
+        values.put("offset", (long) page * size);
+        return SqlTemplate.forQuery(pool, sql.append(PAGE).toString())
+                .execute(values)
+                .map(Orders::orders);
     }
 
     /** Pending orders placed before {@code cutoff}, oldest first: the stuck ones, for an operator. */
-    List<Order> pendingSince(Instant cutoff, int page, int size) {
-        return jdbc.sql("""
-                select * from orders where status = 'PENDING' and created_at < :cutoff
-                order by created_at, id limit :size offset :offset
-                """)
-            .param("cutoff", Timestamp.from(cutoff))
-            .param("size", size)
-            .param("offset", (long) page * size)
-            .query(Orders::map)
-            .list();
+    Future<List<Order>> pendingSince(Instant cutoff, int page, int size) {
+        return SqlTemplate.forQuery(pool, PENDING_SINCE)
+                .execute(Map.of("cutoff", utc(cutoff), "size", size, "offset", (long) page * size))
+                .map(Orders::orders);
     }
 
-    /** How many orders are pending, how many of them since before {@code cutoff}, and since when the oldest. */
-    record PendingCounts(long pending, long stuck, @Nullable Instant oldest) {
-    }
-
-    PendingCounts pendingCounts(Instant cutoff) {
-        return jdbc.sql("""
-                select count(*) as pending,
-                       sum(case when created_at < :cutoff then 1 else 0 end) as stuck,
-                       min(created_at) as oldest
-                from orders where status = 'PENDING'
-                """)
-            .param("cutoff", Timestamp.from(cutoff))
-            .query((rs, row) -> new PendingCounts(rs.getLong("pending"), rs.getLong("stuck"),
-                    rs.getTimestamp("oldest") == null ? null : rs.getTimestamp("oldest").toInstant()))
-            .single();
+    Future<PendingCounts> pendingCounts(Instant cutoff) {
+        return SqlTemplate.forQuery(pool, PENDING_COUNTS)
+                .execute(Map.of("cutoff", utc(cutoff)))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new PendingCounts(
+                            row.getLong("pending"), row.getLong("stuck"), instantOrNull(row, "oldest"));
+                });
     }
 
     /**
-     * Claims pending orders whose next attempt is due, and pushes that attempt back by
-     * {@code backoff}. {@code SKIP LOCKED} lets several replicas claim at once without taking
-     * the same order; call it inside a transaction.
+     * Claims up to {@code limit} pending orders whose next attempt is due, and in the same
+     * transaction pushes that attempt back past {@code lease} (as long as the claimer's attempt
+     * may take), then by {@code backoff}: any number of replicas can claim at once without taking
+     * the same order, none can take it again while the attempt it was claimed for may still be in
+     * flight, and a claimed order waits for its backoff even if the process that claimed it dies.
      */
-    List<Order> claimDue(Instant now, int limit, Backoff backoff) {
-        record Due(Order order, int attempts) {
-        }
-        List<Due> due = jdbc.sql("""
-                select * from orders
-                where status = 'PENDING' and next_attempt_at <= :now
-                order by next_attempt_at
-                limit :limit
-                for update skip locked
-                """)
-            .param("now", Timestamp.from(now))
-            .param("limit", limit)
-            .query((rs, row) -> new Due(map(rs, row), rs.getInt("payment_attempts")))
-            .list();
-        for (Due d : due) {
-            jdbc.sql("update orders set payment_attempts = :attempts, next_attempt_at = :next where id = :id")
-                .param("attempts", d.attempts() + 1)
-                .param("next", Timestamp.from(now.plus(backoff.delayAfter(d.attempts() + 1))))
-                .param("id", d.order().id())
-                .update();
-        }
-        return due.stream().map(Due::order).toList();
+    Future<List<Claimed>> claimDue(Instant now, int limit, Duration lease, Backoff backoff) {
+        return inTransaction(connection -> SqlTemplate.forQuery(connection, CLAIM_DUE)
+                .execute(Map.of("now", utc(now), "limit", limit))
+                .compose(rows -> {
+                    List<Claimed> claimed = new ArrayList<>(rows.size());
+                    List<Map<String, Object>> pushBacks = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        Order order = order(row);
+                        int attempts = row.getInteger("payment_attempts") + 1;
+                        claimed.add(new Claimed(order, row.getString("payment_method_sealed")));
+                        pushBacks.add(Map.of(
+                                "attempts",
+                                attempts,
+                                "next",
+                                utc(now.plus(lease).plus(backoff.delayAfter(attempts))),
+                                "id",
+                                order.id()));
+                    }
+                    if (pushBacks.isEmpty()) {
+                        return Future.succeededFuture(claimed);
+                    }
+                    return SqlTemplate.forUpdate(connection, PUSH_BACK)
+                            .executeBatch(pushBacks)
+                            .map(claimed);
+                }));
     }
 
-    private static Order map(ResultSet rs, int row) throws SQLException {
-        String currency = rs.getString("currency");
-        return new Order(rs.getObject("id", UUID.class), rs.getString("customer"), rs.getString("item"),
-                rs.getInt("quantity"), new Money(rs.getLong("unit_price_minor"), currency),
-                new Money(rs.getLong("amount_minor"), currency), OrderStatus.valueOf(rs.getString("status")),
-                rs.getBoolean("default_payment_method"), rs.getObject("charge_id", UUID.class),
-                rs.getString("decline_reason"), rs.getString("card_brand"), rs.getString("card_last4"),
-                rs.getObject("refund_id", UUID.class), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), rs.getString("trace_parent"));
+    /**
+     * Runs statements in one transaction at the cost of few round trips: BEGIN is not waited for
+     * but goes out ahead of the first statement (pipelined on PostgreSQL), and COMMIT (or ROLLBACK)
+     * follows the last.
+     */
+    private <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> statements) {
+        return pool.getConnection().compose(connection -> {
+            connection.begin();
+            Transaction transaction = connection.transaction();
+            Future<T> result;
+            try {
+                result = statements.apply(connection);
+            } catch (RuntimeException e) {
+                result = Future.failedFuture(e);
+            }
+            return result.transform(done -> done.succeeded()
+                            ? transaction.commit().map(done.result())
+                            : transaction.rollback().transform(ended -> Future.<T>failedFuture(done.cause())))
+                    .eventually(connection::close);
+        });
+    }
+
+    private static List<Order> orders(RowSet<Row> rows) {
+        List<Order> list = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            list.add(order(row));
+        }
+        return list;
+    }
+
+    private static Order order(Row row) {
+        String currency = row.getString("currency").strip();
+        Payment payment = new Payment(
+                uuidOrNull(row, "charge_id"),
+                row.getString("decline_reason"),
+                row.getString("card_brand"),
+                row.getString("card_last4"),
+                uuidOrNull(row, "refund_id"));
+        return new Order(
+                uuidOrNull(row, "id"),
+                row.getString("customer"),
+                row.getString("item"),
+                row.getInteger("quantity"),
+                new Money(row.getLong("unit_price_minor"), currency),
+                new Money(row.getLong("amount_minor"), currency),
+                OrderStatus.valueOf(row.getString("status")),
+                row.getBoolean("default_payment_method"),
+                payment,
+                instantOrNull(row, "created_at"),
+                instantOrNull(row, "updated_at"),
+                row.getString("trace_parent"));
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** A UUID column as either client gives it: the PostgreSQL client's UUID, or what JDBC makes of H2's. */
+    @SuppressWarnings("NullAway") // non-null columns are read through this too
+    static UUID uuidOrNull(Row row, String column) {
+        Object value = row.getValue(column);
+        return switch (value) {
+            case null -> null;
+            case UUID uuid -> uuid;
+            case String text -> UUID.fromString(text);
+            case byte[] bytes -> uuid(ByteBuffer.wrap(bytes));
+            case Buffer buffer -> uuid(ByteBuffer.wrap(buffer.getBytes()));
+            default -> throw new IllegalStateException("Column " + column + " is not a UUID: " + value.getClass());
+        };
+    }
+
+    @SuppressWarnings("NullAway")
+    static Instant instantOrNull(Row row, String column) {
+        Object value = row.getValue(column);
+        return switch (value) {
+            case null -> null;
+            case OffsetDateTime time -> time.toInstant();
+            case Instant instant -> instant;
+            case LocalDateTime local -> local.toInstant(ZoneOffset.UTC);
+            case java.sql.Timestamp timestamp -> timestamp.toInstant();
+            default -> throw new IllegalStateException("Column " + column + " is not a timestamp: " + value.getClass());
+        };
+    }
+
+    private static UUID uuid(ByteBuffer bytes) {
+        return new UUID(bytes.getLong(), bytes.getLong());
     }
 }

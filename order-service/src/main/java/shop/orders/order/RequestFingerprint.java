@@ -12,22 +12,24 @@ import java.util.HexFormat;
  */
 final class RequestFingerprint {
 
-    private RequestFingerprint() {
-    }
+    private RequestFingerprint() {}
 
     static String of(PlaceOrderRequest request, String customer) {
         String method = request.paymentMethod();
-        String canonical = String.join("\u0000", request.item(),
+        String canonical = String.join(
+                "\u0000",
+                request.item(),
                 String.valueOf(request.quantityOrOne()),
-                request.price() == null ? "" : request.price().stripTrailingZeros().toPlainString(),
+                request.price() == null
+                        ? ""
+                        : request.price().stripTrailingZeros().toPlainString(),
                 request.currency() == null ? "" : request.currency(),
                 customer,
                 method == null ? "" : method.substring(Math.max(0, method.length() - 4)));
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
-        }
-        catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every JDK has SHA-256", e);
         }
     }

@@ -1,4 +1,4 @@
-/** order-service's side of payment-service: the HTTP client, and what its answers mean for an order. */
+/** order-service's side of payment-service: the HTTP client, its breaker, and what its answers mean. */
 @NullMarked
 package shop.orders.payment;
 

@@ -1,139 +1,155 @@
 package shop.orders.order;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
- * Stands in for payment-service in order-service's own tests, over real HTTP: it answers as the
- * real one does (one transaction per order, a decline for the test card) and can be made slow
- * or unavailable. The real payment-service is exercised by the system tests.
+ * Stands in for payment-service in order-service's own tests, over real HTTP on a Vert.x server of
+ * its own: it answers as the real one does (one transaction per order, the order id its key; a
+ * claim kept when the processor is down, finished later without the payment method; an order it
+ * never saw declined when no method comes) and can be made slow or unavailable. The real
+ * payment-service is exercised by the system tests.
  */
-class FakePaymentService implements AutoCloseable {
+final class FakePaymentService implements AutoCloseable {
 
     enum Mode {
-        NORMAL, SLOW, UNAVAILABLE
+        NORMAL,
+        SLOW,
+        /** payment-service itself is unwell: 503, nothing claimed. */
+        UNAVAILABLE,
+        /** payment-service claims the charge, then the processor fails for now. */
+        PROCESSOR_DOWN
     }
 
-    private static final java.util.regex.Pattern ORDER_ID = java.util.regex.Pattern
-        .compile("\"orderId\"\\s*:\\s*\"([0-9a-f-]{36})\"");
-    private static final java.util.regex.Pattern METHOD = java.util.regex.Pattern
-        .compile("\"paymentMethod\"\\s*:\\s*\"([^\"]+)\"");
-    private static final java.util.regex.Pattern AMOUNT = java.util.regex.Pattern
-        .compile("\"amount\"\\s*:\\s*([0-9.]+)");
-
+    private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
-    private final Map<String, String> charges = new ConcurrentHashMap<>();
-    private final Map<String, String> refunds = new ConcurrentHashMap<>();
+    private final Map<String, JsonObject> charges = new ConcurrentHashMap<>();
+    private final Map<String, String> claims = new ConcurrentHashMap<>();
+    private final Map<String, JsonObject> refunds = new ConcurrentHashMap<>();
+    final Map<String, List<String>> methodsSeen = new ConcurrentHashMap<>();
+    final Map<String, List<String>> traceParentsSeen = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> requestsPerOrder = new ConcurrentHashMap<>();
     final AtomicInteger chargeRequests = new AtomicInteger();
     volatile Mode mode = Mode.NORMAL;
     volatile Duration slowness = Duration.ofSeconds(2);
 
-    FakePaymentService() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/charges", this::charge);
-        server.createContext("/refunds", this::refund);
-        server.start();
+    FakePaymentService() throws Exception {
+        server = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    JsonObject json = body.toJsonObject();
+                    if (request.path().equals("/charges")) {
+                        charge(request, json);
+                    } else if (request.path().equals("/refunds")) {
+                        refund(request, json);
+                    } else {
+                        send(request, 404, new JsonObject().put("type", "urn:shop:problem:not-found"));
+                    }
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.actualPort();
     }
 
-    int chargesRecorded() {
-        return charges.size();
+    /** The one charge (or refusal) recorded for an order, or null. */
+    JsonObject chargeOf(String orderId) {
+        return charges.get(orderId);
     }
 
-    private void charge(HttpExchange exchange) throws IOException {
+    private void charge(HttpServerRequest request, JsonObject body) {
         chargeRequests.incrementAndGet();
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        if (!respondsNormally(exchange)) {
-            return;
+        String orderId = body.getString("orderId");
+        String method = body.getString("paymentMethod");
+        requestsPerOrder.computeIfAbsent(orderId, id -> new AtomicInteger()).incrementAndGet();
+        methodsSeen.computeIfAbsent(orderId, id -> new CopyOnWriteArrayList<>()).add(String.valueOf(method));
+        String traceParent = request.getHeader("traceparent");
+        traceParentsSeen
+                .computeIfAbsent(orderId, id -> new CopyOnWriteArrayList<>())
+                .add(String.valueOf(traceParent));
+        switch (mode) {
+            case UNAVAILABLE ->
+                send(request, 503, new JsonObject().put("type", "urn:shop:problem:service-unavailable"));
+            case PROCESSOR_DOWN -> {
+                if (method != null) {
+                    claims.putIfAbsent(orderId, method);
+                }
+                send(request, 503, new JsonObject().put("type", "urn:shop:problem:processor-unavailable"));
+            }
+            case SLOW -> vertx.setTimer(slowness.toMillis(), late -> settle(request, body, orderId, method));
+            case NORMAL -> settle(request, body, orderId, method);
         }
-        String orderId = find(ORDER_ID, body);
-        String method = find(METHOD, body);
-        String earlier = charges.get(orderId);
+    }
+
+    private void settle(HttpServerRequest request, JsonObject body, String orderId, String requestMethod) {
+        JsonObject earlier = charges.get(orderId);
         if (earlier != null) {
-            send(exchange, 200, earlier);
+            send(request, 200, earlier);
             return;
         }
+        String method = claims.getOrDefault(orderId, requestMethod);
         // As payment-service does: without a method, an order it has never seen is declined for good.
         boolean declined = method == null || method.equals("4000000000000002");
         String reason = method == null ? "payment_method_unavailable" : "card_declined";
-        String transaction = transaction(orderId, "CHARGE", find(AMOUNT, body), !declined, declined ? reason : null,
-                method == null ? "0000" : method.substring(method.length() - 4));
-        String recorded = charges.putIfAbsent(orderId, transaction);
-        send(exchange, recorded == null ? 201 : 200, recorded == null ? transaction : recorded);
+        JsonObject transaction = transaction(
+                orderId,
+                "CHARGE",
+                body.getValue("amount"),
+                !declined,
+                declined ? reason : null,
+                method == null ? null : method.substring(method.length() - 4));
+        JsonObject recorded = charges.putIfAbsent(orderId, transaction);
+        send(request, recorded == null ? 201 : 200, recorded == null ? transaction : recorded);
     }
 
-    private void refund(HttpExchange exchange) throws IOException {
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        if (!respondsNormally(exchange)) {
+    private void refund(HttpServerRequest request, JsonObject body) {
+        if (mode == Mode.UNAVAILABLE) {
+            send(request, 503, new JsonObject().put("type", "urn:shop:problem:service-unavailable"));
             return;
         }
-        String orderId = find(ORDER_ID, body);
-        String refund = refunds.computeIfAbsent(orderId,
-                id -> transaction(id, "REFUND", "1.00", true, null, "4242"));
-        send(exchange, 201, refund);
+        String orderId = body.getString("orderId");
+        JsonObject refund = refunds.computeIfAbsent(orderId, id -> transaction(id, "REFUND", 1, true, null, "4242"));
+        send(request, 201, refund);
     }
 
-    private boolean respondsNormally(HttpExchange exchange) throws IOException {
-        switch (mode) {
-            case UNAVAILABLE -> {
-                send(exchange, 503, "{\"type\":\"urn:shop:problem:service-unavailable\",\"status\":503}");
-                return false;
-            }
-            case SLOW -> {
-                try {
-                    Thread.sleep(slowness);
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return true;
-            }
-            default -> {
-                return true;
-            }
-        }
+    private static JsonObject transaction(
+            String orderId, String type, Object amount, boolean success, String declineReason, String last4) {
+        return new JsonObject()
+                .put("id", UUID.randomUUID().toString())
+                .put("orderId", orderId)
+                .put("type", type)
+                .put("status", success ? "SUCCEEDED" : "DECLINED")
+                .put("success", success)
+                .put("amount", amount)
+                .put("currency", "USD")
+                .put("declineReason", declineReason)
+                .put("cardBrand", last4 == null ? null : "visa")
+                .put("cardLast4", last4)
+                .put("createdAt", "2026-01-01T00:00:00Z");
     }
 
-    private static String transaction(String orderId, String type, String amount, boolean success,
-            String declineReason, String last4) {
-        return """
-                {"id":"%s","orderId":"%s","type":"%s","status":"%s","success":%s,"amount":%s,"currency":"USD",
-                 "declineReason":%s,"cardBrand":"visa","cardLast4":"%s","createdAt":"2026-01-01T00:00:00Z"}
-                """.formatted(UUID.randomUUID(), orderId, type, success ? "SUCCEEDED" : "DECLINED", success, amount,
-                declineReason == null ? "null" : "\"" + declineReason + "\"", last4);
-    }
-
-    private static String find(java.util.regex.Pattern pattern, String body) {
-        Matcher matcher = pattern.matcher(body);
-        return matcher.find() ? matcher.group(1) : null;
-    }
-
-    private static void send(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type",
-                status >= 400 ? "application/problem+json" : "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+    private static void send(HttpServerRequest request, int status, JsonObject json) {
+        request.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", status >= 400 ? "application/problem+json" : "application/json")
+                .end(json.encode());
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        vertx.close();
     }
 }

@@ -3,14 +3,11 @@ package shop.orders.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 import shop.defaults.Money;
 import shop.orders.catalog.Product;
-import shop.orders.payment.PaymentClient.PaymentTransaction;
 
 class OrderTest {
 
@@ -22,41 +19,57 @@ class OrderTest {
         Order order = Order.place("Gregor", tShirt, 3, false, now, null);
         assertThat(order.status()).isEqualTo(OrderStatus.PENDING);
         assertThat(order.amount()).isEqualTo(new Money(30000, "USD"));
+        assertThat(order.payment()).isEqualTo(Payment.NONE);
     }
 
     @Test
     void movesFromPendingToPaidToRefunded() {
-        Order paid = Order.place("Gregor", tShirt, 1, false, now, null).paid(transaction(true), now);
+        Order paid = Order.place("Gregor", tShirt, 1, false, now, null).markPaid(charge(), now);
         assertThat(paid.status()).isEqualTo(OrderStatus.PAID);
-        assertThat(paid.cardLast4()).isEqualTo("4242");
-        assertThat(paid.refunded(transaction(true), now).status()).isEqualTo(OrderStatus.REFUNDED);
+        assertThat(paid.payment().cardLast4()).isEqualTo("4242");
+        UUID refund = UUID.randomUUID();
+        Order refunded = paid.markRefunded(refund, now);
+        assertThat(refunded.status()).isEqualTo(OrderStatus.REFUNDED);
+        assertThat(refunded.payment().refundId()).isEqualTo(refund);
+        assertThat(refunded.payment().chargeId()).isEqualTo(paid.payment().chargeId());
+    }
+
+    @Test
+    void recordsAFailedPaymentWithItsReason() {
+        Order failed = Order.place("Gregor", tShirt, 1, false, now, null).markFailed(refusal(), now);
+        assertThat(failed.status()).isEqualTo(OrderStatus.PAYMENT_FAILED);
+        assertThat(failed.payment().declineReason()).isEqualTo("card_declined");
     }
 
     @Test
     void refusesToPayAnOrderTwice() {
-        Order paid = Order.place("Gregor", tShirt, 1, false, now, null).paid(transaction(true), now);
-        assertThatThrownBy(() -> paid.paid(transaction(true), now)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> paid.paymentFailed("card_declined", null, now))
-            .isInstanceOf(IllegalStateException.class);
+        Order paid = Order.place("Gregor", tShirt, 1, false, now, null).markPaid(charge(), now);
+        assertThatThrownBy(() -> paid.markPaid(charge(), now)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> paid.markFailed(refusal(), now)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void refusesToRefundAnOrderThatIsNotPaid() {
         Order pending = Order.place("Gregor", tShirt, 1, false, now, null);
-        assertThatThrownBy(() -> pending.refunded(transaction(true), now)).isInstanceOf(OrderNotRefundable.class);
-        Order failed = pending.paymentFailed("card_declined", transaction(false), now);
-        assertThatThrownBy(() -> failed.refunded(transaction(true), now)).isInstanceOf(OrderNotRefundable.class);
+        assertThatThrownBy(() -> pending.markRefunded(UUID.randomUUID(), now))
+                .isInstanceOf(OrderProblem.OrderNotRefundable.class);
+        Order failed = pending.markFailed(refusal(), now);
+        assertThatThrownBy(() -> failed.markRefunded(UUID.randomUUID(), now))
+                .isInstanceOf(OrderProblem.OrderNotRefundable.class);
     }
 
     @Test
     void refusesATotalThatOverflows() {
         Product priceless = new Product("gem", "Gem", new Money(Long.MAX_VALUE / 2, "USD"));
         assertThatThrownBy(() -> Order.place("Gregor", priceless, 3, false, now, null))
-            .isInstanceOf(ArithmeticException.class);
+                .isInstanceOf(ArithmeticException.class);
     }
 
-    private PaymentTransaction transaction(boolean success) {
-        return new PaymentTransaction(UUID.randomUUID(), UUID.randomUUID(), "CHARGE", success, BigDecimal.TEN, "USD",
-                success ? null : "card_declined", "visa", "4242", now);
+    private static Payment charge() {
+        return Payment.charged(UUID.randomUUID(), "visa", "4242");
+    }
+
+    private static Payment refusal() {
+        return Payment.refused("card_declined", UUID.randomUUID(), "visa", "0002");
     }
 }

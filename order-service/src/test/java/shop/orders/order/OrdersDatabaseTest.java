@@ -2,40 +2,45 @@ package shop.orders.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-
-import javax.sql.DataSource;
-
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.JdbcTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
+import shop.defaults.Database;
+import shop.defaults.DatabaseSettings;
 import shop.defaults.Money;
+import shop.defaults.ServiceRuntime;
 import shop.orders.catalog.Product;
 import shop.testing.TestDatabase;
 
-/** The orders table's queries, run on H2 and on PostgreSQL in the same build. */
+/** Every query of the orders and idempotency-key repositories, run on H2 and on PostgreSQL in the same build. */
 class OrdersDatabaseTest {
 
-    record Database(TestDatabase kind, DataSource dataSource) {
+    record Db(TestDatabase kind, Pool pool) {
 
         Orders orders() {
-            return new Orders(JdbcClient.create(dataSource));
+            return new Orders(pool);
         }
 
-        JdbcClient jdbc() {
-            return JdbcClient.create(dataSource);
+        IdempotencyKeys keys() {
+            return new IdempotencyKeys(pool);
         }
 
-        TransactionTemplate transaction() {
-            return new TransactionTemplate(new JdbcTransactionManager(dataSource));
+        List<Row> query(String sql) {
+            List<Row> rows = new ArrayList<>();
+            await(pool.query(sql).execute()).forEach(rows::add);
+            return rows;
         }
 
         @Override
@@ -44,140 +49,348 @@ class OrdersDatabaseTest {
         }
     }
 
-    private static final List<Database> DATABASES = TestDatabase.everyKind("orders_repository").stream()
-        .map(db -> new Database(db, db.migrated()))
-        .toList();
+    private static final List<Db> DATABASES = TestDatabase.everyKind("orders_repository").stream()
+            .map(OrdersDatabaseTest::open)
+            .toList();
 
     private static final Product CAP = new Product("cap", "Cap", new Money(2000, "USD"));
     private static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    private static final Duration LEASE = Duration.ofSeconds(3);
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-    static List<Database> databases() {
+    static List<Db> databases() {
         return DATABASES;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void storesAndReadsAnOrderBack(Database db) {
-        Order order = Order.place(uniqueCustomer(), CAP, 2, true, now, null);
-        db.orders().insert(order, now.plusSeconds(5));
-        assertThat(db.orders().find(order.id())).contains(order);
+    void storesAndReadsAnOrderBack(Db db) {
+        Order order =
+                Order.place(uniqueCustomer(), CAP, 2, true, now, "00-" + "a".repeat(32) + "-" + "b".repeat(16) + "-01");
+        assertThat(await(db.orders().storePending(order, now.plusSeconds(5), null, null)))
+                .isTrue();
+        assertThat(await(db.orders().find(order.id()))).isEqualTo(order);
+        assertThat(await(db.orders().find(UUID.randomUUID()))).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void recordsATransitionOnlyFromTheStatusItWasReadWith(Database db) {
-        Order order = Order.place(uniqueCustomer(), CAP, 1, true, now, null);
-        db.orders().insert(order, now.plusSeconds(5));
-        Order failed = order.paymentFailed("card_declined", null, now);
-        assertThat(db.orders().update(failed, OrderStatus.PENDING)).isTrue();
-        assertThat(db.orders().update(failed, OrderStatus.PENDING)).isFalse();
-        assertThat(db.orders().find(order.id())).get().extracting(Order::status).isEqualTo(OrderStatus.PAYMENT_FAILED);
+    void recordsATransitionOnlyFromTheStatusItWasReadWithAndErasesThePaymentMethodWithIt(Db db) {
+        Order order = Order.place(uniqueCustomer(), CAP, 1, false, now, null);
+        await(db.orders().storePending(order, now.plusSeconds(5), "v1.sealed", null));
+        assertThat(sealedMethodOf(db, order.id())).isEqualTo("v1.sealed");
+        Order failed = order.markFailed(Payment.refused("card_declined", UUID.randomUUID(), "visa", "0002"), now);
+        assertThat(await(db.orders().update(failed, OrderStatus.PENDING))).isTrue();
+        assertThat(await(db.orders().update(failed, OrderStatus.PENDING))).isFalse();
+        assertThat(await(db.orders().find(order.id()))).isEqualTo(failed);
+        assertThat(sealedMethodOf(db, order.id())).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void listsACustomersOrdersNewestFirstOnePageAtATime(Database db) {
+    void forgetsAPaymentMethodOnceAskedTo(Db db) {
+        Order order = Order.place(uniqueCustomer(), CAP, 1, false, now, null);
+        await(db.orders().storePending(order, now.plusSeconds(5), "v1.sealed", null));
+        await(db.orders().forgetPaymentMethod(order.id()));
+        assertThat(sealedMethodOf(db, order.id())).isNull();
+        assertThat(await(db.orders().find(order.id())).status()).isEqualTo(OrderStatus.PENDING);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void storesAnOrderWithItsIdempotencyKeyOrNeither(Db db) {
+        String caller = uniqueCustomer();
+        Order first = Order.place(caller, CAP, 1, true, now, null);
+        Order second = Order.place(caller, CAP, 1, true, now, null);
+        var key = new IdempotencyKeys.Claim(caller, "key-1", "f".repeat(64));
+        assertThat(await(db.orders().storePending(first, now, null, key))).isTrue();
+        assertThat(await(db.orders().storePending(second, now, null, key))).isFalse();
+        assertThat(await(db.orders().find(second.id())))
+                .as("the order whose key was taken")
+                .isNull();
+        assertThat(await(db.keys().find(caller, "key-1")))
+                .isEqualTo(new IdempotencyKeys.Entry("f".repeat(64), first.id()));
+        var otherCallersKey = new IdempotencyKeys.Claim(uniqueCustomer(), "key-1", "f".repeat(64));
+        assertThat(await(db.orders().storePending(second, now, null, otherCallersKey)))
+                .isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void listsACustomersOrdersNewestFirstOnePageAtATime(Db db) {
         String customer = uniqueCustomer();
         Order older = Order.place(customer, CAP, 1, true, now.minusSeconds(10), null);
         Order newer = Order.place(customer, CAP, 1, true, now, null);
-        db.orders().insert(older, now);
-        db.orders().insert(newer, now);
-        db.orders().insert(Order.place(uniqueCustomer(), CAP, 1, true, now, null), now);
-        assertThat(db.orders().list(customer, OrderStatus.PENDING, 0, 10)).extracting(Order::id)
-            .containsExactly(newer.id(), older.id());
-        assertThat(db.orders().list(customer, null, 1, 1)).extracting(Order::id).containsExactly(older.id());
-        assertThat(db.orders().list(customer, OrderStatus.PAID, 0, 10)).isEmpty();
+        await(db.orders().storePending(older, now, null, null));
+        await(db.orders().storePending(newer, now, null, null));
+        await(db.orders().storePending(Order.place(uniqueCustomer(), CAP, 1, true, now, null), now, null, null));
+        assertThat(await(db.orders().list(customer, OrderStatus.PENDING, 0, 10)))
+                .extracting(Order::id)
+                .containsExactly(newer.id(), older.id());
+        assertThat(await(db.orders().list(customer, null, 1, 1)))
+                .extracting(Order::id)
+                .containsExactly(older.id());
+        assertThat(await(db.orders().list(customer, OrderStatus.PAID, 0, 10))).isEmpty();
+        assertThat(await(db.orders().list(null, null, 0, 100)))
+                .extracting(Order::id)
+                .contains(newer.id(), older.id());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void letsTwoRecoveryJobsClaimDifferentOrders(Database db) throws Exception {
-        db.jdbc().sql("update orders set next_attempt_at = :later where status = 'PENDING'")
-            .param("later", java.sql.Timestamp.from(now.plus(Duration.ofDays(1)))).update();
+    void listsOrdersPendingSinceACutoffOldestFirstAndCountsThem(Db db) {
+        await(db.pool()
+                .query("update orders set status = 'PAYMENT_FAILED' where status = 'PENDING'")
+                .execute());
+        Order old = Order.place(uniqueCustomer(), CAP, 1, true, now.minus(Duration.ofHours(2)), null);
+        Order older = Order.place(uniqueCustomer(), CAP, 1, true, now.minus(Duration.ofHours(3)), null);
+        Order fresh = Order.place(uniqueCustomer(), CAP, 1, true, now, null);
+        for (Order order : List.of(old, older, fresh)) {
+            await(db.orders().storePending(order, now.plus(Duration.ofDays(1)), null, null));
+        }
+        Instant cutoff = now.minus(Duration.ofHours(1));
+        assertThat(await(db.orders().pendingSince(cutoff, 0, 10)))
+                .extracting(Order::id)
+                .containsExactly(older.id(), old.id());
+        assertThat(await(db.orders().pendingCounts(cutoff)))
+                .isEqualTo(new Orders.PendingCounts(3, 2, older.createdAt()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void letsTwoRecoveryJobsClaimDifferentOrders(Db db) {
+        await(db.pool()
+                .query("update orders set status = 'PAYMENT_FAILED' where status = 'PENDING'")
+                .execute());
         for (int i = 0; i < 4; i++) {
-            db.orders().insert(Order.place(uniqueCustomer(), CAP, 1, true, now.minusSeconds(60), null), now.minusSeconds(1));
+            Order order = Order.place(uniqueCustomer(), CAP, 1, false, now.minusSeconds(60), null);
+            await(db.orders().storePending(order, now.minusSeconds(1), "v1.sealed-" + i, null));
         }
-        CountDownLatch firstHasClaimed = new CountDownLatch(1);
-        CountDownLatch secondIsDone = new CountDownLatch(1);
-        CompletableFuture<List<Order>> first = CompletableFuture.supplyAsync(() -> db.transaction().execute(tx -> {
-            List<Order> claimed = db.orders().claimDue(now, 2, BACKOFF);
-            firstHasClaimed.countDown();
-            await(secondIsDone);
-            return claimed;
-        }));
-        firstHasClaimed.await();
-        List<Order> second = db.transaction().execute(tx -> db.orders().claimDue(now, 10, BACKOFF));
-        secondIsDone.countDown();
+        // A first job has claimed two orders and still holds their row locks...
+        SqlConnection first = await(db.pool().getConnection());
+        try {
+            await(first.begin());
+            List<UUID> firstClaimed = new ArrayList<>();
+            await(SqlTemplate.forQuery(first, Orders.CLAIM_DUE).execute(Map.of("now", Orders.utc(now), "limit", 2)))
+                    .forEach(row -> firstClaimed.add(Orders.uuidOrNull(row, "id")));
+            // ...when a second one claims.
+            List<Orders.Claimed> second = await(db.orders().claimDue(now, 10, LEASE, BACKOFF));
+            await(first.transaction().commit());
 
-        assertThat(first.get()).hasSize(2);
-        assertThat(second).as("no order is claimed twice").extracting(Order::id)
-            .doesNotContainAnyElementsOf(first.get().stream().map(Order::id).toList());
-        if (db.kind().kind() == TestDatabase.Kind.POSTGRESQL) {
-            // Replicas share PostgreSQL; there the second job goes on with the orders the first left.
-            // (H2 serves one process only, whose single job never races itself; it skips the whole claim.)
-            assertThat(second).as("the second job takes the orders the first left").hasSize(2);
-        }
-        List<Order> third = db.transaction().execute(tx -> db.orders().claimDue(now, 10, BACKOFF));
-        List<UUID> claimedBefore = java.util.stream.Stream.concat(first.get().stream(), second.stream())
-            .map(Order::id).toList();
-        assertThat(third).as("claimed orders wait for their backoff").extracting(Order::id)
-            .doesNotContainAnyElementsOf(claimedBefore);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void answersTheQueriesThatGrowWithTheDataFromIndexes(Database db) {
-        db.transaction().executeWithoutResult(tx -> {
-            for (int i = 0; i < 3000; i++) {
-                Order order = Order.place("bulk-" + (i % 300), CAP, 1, true, now.minusSeconds(i), null);
-                db.orders().insert(order, now.plusSeconds(3600));
-                if (i % 50 != 0) {
-                    db.orders().update(order.paymentFailed("card_declined", null, now), OrderStatus.PENDING);
-                }
+            assertThat(firstClaimed).hasSize(2);
+            assertThat(second)
+                    .as("no order is claimed twice")
+                    .extracting(claimed -> claimed.order().id())
+                    .noneMatch(firstClaimed::contains);
+            assertThat(second)
+                    .allSatisfy(
+                            claimed -> assertThat(claimed.paymentMethodSealed()).startsWith("v1.sealed-"));
+            if (db.kind().kind() == TestDatabase.Kind.POSTGRESQL) {
+                // Replicas share PostgreSQL; there the second job goes on with the orders the first left.
+                assertThat(second)
+                        .as("the second job takes the orders the first left")
+                        .hasSize(2);
+            } else {
+                // H2 serves one process only, whose single job claims one batch at a time; and H2 locks
+                // every due row it sorts, not only those it returns, so there the second finds none.
+                assertThat(second)
+                        .as("H2: the first claim holds every due order")
+                        .isEmpty();
             }
-        });
-        db.jdbc().sql("analyze").update();
+            List<UUID> secondClaimed = second.stream().map(c -> c.order().id()).toList();
+            List<Orders.Claimed> third = await(db.orders().claimDue(now, 10, LEASE, BACKOFF));
+            assertThat(third)
+                    .as("claimed orders wait for their backoff")
+                    .extracting(claimed -> claimed.order().id())
+                    .noneMatch(secondClaimed::contains);
+        } finally {
+            await(first.close());
+        }
+    }
 
-        assertThat(plan(db, "select * from orders where customer = 'bulk-7' and status = 'PAYMENT_FAILED'"
-                + " order by created_at desc, id limit 20"))
-            .containsIgnoringCase("orders_by_customer");
-        assertThat(plan(db, "select * from orders where id = '" + UUID.randomUUID() + "'"))
-            .containsIgnoringCase(db.kind().kind() == TestDatabase.Kind.H2 ? "primary_key" : "orders_pkey");
-        assertThat(plan(db, "select * from orders where status = 'PENDING' and next_attempt_at <= current_timestamp"
-                + " order by next_attempt_at limit 50 for update skip locked"))
-            .containsIgnoringCase("orders_due_for_retry");
+    /** Two replicas never drive one order at once: it is not due again while its attempt may be in flight. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void pushesAClaimedOrderBackPastItsAttemptThenByTheBackoff(Db db) {
+        Order order = Order.place(uniqueCustomer(), CAP, 1, true, now.minusSeconds(60), null);
+        await(db.orders().storePending(order, now.minusSeconds(1), null, null));
+        assertThat(claimedIds(db, now)).contains(order.id());
+
+        assertThat(claimedIds(db, now.plus(LEASE)))
+                .as("not due while the attempt it was claimed for may still run")
+                .doesNotContain(order.id());
+        assertThat(claimedIds(db, now.plus(LEASE).plus(BACKOFF.shortest()).minusMillis(1)))
+                .as("nor before the shortest backoff after that")
+                .doesNotContain(order.id());
+        assertThat(claimedIds(db, now.plus(LEASE).plus(BACKOFF.base()).plusMillis(1)))
+                .as("due once the attempt and its backoff are over")
+                .contains(order.id());
+        assertThat(db.query("select payment_attempts from orders where id = '" + order.id() + "'")
+                        .getFirst()
+                        .getInteger(0))
+                .isEqualTo(2);
+    }
+
+    /**
+     * A pooled connection that ran a transaction commits every later statement at once, so other
+     * connections (another replica, the recovery job) see it: with one connection in the pool,
+     * the plain statements run on the very connection the transaction used.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void commitsTheStatementsAfterATransactionAtOnce(Db db) {
+        Pool single = await(Database.open(
+                ServiceRuntime.start("order-service", db.kind().settings()),
+                DatabaseSettings.from(db.kind().settings().with("SHOP_DB_POOL_SIZE", "1"), "orders")));
+        try {
+            Orders orders = new Orders(single);
+            String caller = uniqueCustomer();
+            Order inTransaction = Order.place(caller, CAP, 1, true, now, null);
+            assertThat(await(orders.storePending(
+                            inTransaction, now, null, new IdempotencyKeys.Claim(caller, "k", "f".repeat(64)))))
+                    .isTrue();
+            Order after = Order.place(caller, CAP, 1, true, now, null);
+            await(orders.storePending(after, now, null, null));
+            assertThat(visibleElsewhere(db, inTransaction.id())).isTrue();
+            assertThat(visibleElsewhere(db, after.id()))
+                    .as("a statement after the transaction, on its connection")
+                    .isTrue();
+            Order failed = after.markFailed(Payment.refused("card_declined", UUID.randomUUID(), "visa", "0002"), now);
+            assertThat(await(orders.update(failed, OrderStatus.PENDING))).isTrue();
+            assertThat(statusElsewhere(db, after.id())).isEqualTo("PAYMENT_FAILED");
+        } finally {
+            await(single.close());
+        }
+    }
+
+    /** Set per connection, not per statement: every pooled connection has it (5 s by default). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void givesEveryPooledConnectionTheStatementTimeout(Db db) {
+        boolean postgres = db.kind().kind() == TestDatabase.Kind.POSTGRESQL;
+        String query = postgres
+                ? "show statement_timeout"
+                : "select setting_value from information_schema.settings where setting_name = 'QUERY_TIMEOUT'";
+        List<SqlConnection> held = new ArrayList<>();
+        List<String> timeouts = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) { // the whole pool at once, so that each of its connections answers
+                SqlConnection connection = await(db.pool().getConnection());
+                held.add(connection);
+                timeouts.add(String.valueOf(await(connection.query(query).execute())
+                        .iterator()
+                        .next()
+                        .getValue(0)));
+            }
+        } finally {
+            held.forEach(connection -> await(connection.close()));
+        }
+        assertThat(timeouts).hasSize(10).containsOnly(postgres ? "5s" : "5000");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void forgetsIdempotencyKeysPastTheirRetention(Database db) {
-        IdempotencyKeys keys = new IdempotencyKeys(db.jdbc());
+    void answersTheQueriesThatGrowWithTheDataFromIndexes(Db db) {
+        List<Map<String, Object>> bulk = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            Order order = Order.place("bulk-" + (i % 300), CAP, i % 50 == 0 ? 1 : 2, true, now.minusSeconds(i), null);
+            bulk.add(Orders.insertValues(order, now.plusSeconds(3600), null));
+        }
+        await(SqlTemplate.forUpdate(db.pool(), Orders.INSERT).executeBatch(bulk));
+        await(db.pool()
+                .query("update orders set status = 'PAYMENT_FAILED' where customer like 'bulk-%' and quantity = 2")
+                .execute());
+        db.query("analyze");
+
+        assertThat(plan(
+                        db,
+                        "select * from orders where customer = 'bulk-7' and status = 'PAYMENT_FAILED'"
+                                + " order by created_at desc, id limit 20"))
+                .containsIgnoringCase("orders_by_customer");
+        assertThat(plan(db, "select * from orders where id = '" + UUID.randomUUID() + "'"))
+                .containsIgnoringCase(db.kind().kind() == TestDatabase.Kind.H2 ? "primary_key" : "orders_pkey");
+        assertThat(plan(
+                        db,
+                        "select * from orders where status = 'PENDING' and next_attempt_at <= current_timestamp"
+                                + " order by next_attempt_at limit 50 for update skip locked"))
+                .containsIgnoringCase("orders_due_for_retry");
+        assertThat(plan(db, "select count(*), min(created_at) from orders where status = 'PENDING'"))
+                .containsPattern("(?i)orders_by_status|orders_due_for_retry");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void forgetsIdempotencyKeysPastTheirRetention(Db db) {
         String caller = uniqueCustomer();
         Order order = Order.place(caller, CAP, 1, true, now, null);
-        db.orders().insert(order, now);
-        keys.insert(caller, "old", new IdempotencyKeys.Entry("f".repeat(64), order.id()), now.minus(Duration.ofDays(2)));
-        keys.insert(caller, "new", new IdempotencyKeys.Entry("f".repeat(64), order.id()), now);
-        assertThat(keys.deleteCreatedBefore(now.minus(Duration.ofDays(1)))).isGreaterThanOrEqualTo(1);
-        assertThat(keys.find(caller, "old")).isEmpty();
-        assertThat(keys.find(caller, "new")).isPresent();
+        Order older = Order.place(caller, CAP, 1, true, now.minus(Duration.ofDays(2)), null);
+        await(db.orders().storePending(order, now, null, new IdempotencyKeys.Claim(caller, "new", "f".repeat(64))));
+        await(db.orders().storePending(older, now, null, new IdempotencyKeys.Claim(caller, "old", "f".repeat(64))));
+        assertThat(await(db.keys().deleteCreatedBefore(now.minus(Duration.ofDays(1)))))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(await(db.keys().find(caller, "old"))).isNull();
+        assertThat(await(db.keys().find(caller, "new"))).isNotNull();
     }
 
-    private static String plan(Database db, String query) {
-        return String.join("\n", db.jdbc().sql("explain " + query).query(String.class).list());
+    private static String plan(Db db, String query) {
+        return String.join(
+                "\n",
+                db.query("explain " + query).stream()
+                        .map(row -> String.valueOf(row.getValue(0)))
+                        .toList());
+    }
+
+    private static Object sealedMethodOf(Db db, UUID id) {
+        return db.query("select payment_method_sealed from orders where id = '" + id + "'")
+                .getFirst()
+                .getValue(0);
+    }
+
+    private static List<UUID> claimedIds(Db db, Instant at) {
+        return await(db.orders().claimDue(at, 1000, LEASE, BACKOFF)).stream()
+                .map(claimed -> claimed.order().id())
+                .toList();
+    }
+
+    /** The status another connection (outside the pool) reads. */
+    private static String statusElsewhere(Db db, UUID id) {
+        try (var connection = db.kind().connect();
+                var row = connection
+                        .createStatement()
+                        .executeQuery("select status from orders where id = '" + id + "'")) {
+            assertThat(row.next()).isTrue();
+            return row.getString(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean visibleElsewhere(Db db, UUID id) {
+        try (var connection = db.kind().connect();
+                var row = connection
+                        .createStatement()
+                        .executeQuery("select count(*) from orders where id = '" + id + "'")) {
+            row.next();
+            return row.getLong(1) == 1;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String uniqueCustomer() {
         return "customer-" + UUID.randomUUID();
     }
 
-    private static void await(CountDownLatch latch) {
+    private static Db open(TestDatabase kind) {
+        ServiceRuntime runtime = ServiceRuntime.start("order-service", kind.settings());
+        return new Db(kind, await(Database.open(runtime, DatabaseSettings.from(kind.settings(), "orders"))));
+    }
+
+    static <T> T await(Future<T> future) {
         try {
-            latch.await();
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 }

@@ -3,7 +3,6 @@ package shop.orders.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-
 import org.junit.jupiter.api.Test;
 
 class RequestFingerprintTest {
@@ -12,7 +11,8 @@ class RequestFingerprintTest {
     void isTheSameForTheSameRequestWrittenDifferently() {
         var withDefaults = new PlaceOrderRequest("t-shirt", new BigDecimal("100"), null, null, null, null);
         var spelledOut = new PlaceOrderRequest("t-shirt", new BigDecimal("100.00"), null, 1, null, null);
-        assertThat(RequestFingerprint.of(withDefaults, "Gregor")).isEqualTo(RequestFingerprint.of(spelledOut, "Gregor"));
+        assertThat(RequestFingerprint.of(withDefaults, "Gregor"))
+                .isEqualTo(RequestFingerprint.of(spelledOut, "Gregor"));
     }
 
     @Test

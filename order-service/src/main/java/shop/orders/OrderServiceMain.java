@@ -1,0 +1,74 @@
+package shop.orders;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import shop.defaults.Database;
+import shop.defaults.DatabaseSettings;
+import shop.defaults.InternalAuthSettings;
+import shop.defaults.InternalAuthentication;
+import shop.defaults.InternalTokens;
+import shop.defaults.ServiceRuntime;
+import shop.defaults.Settings;
+import shop.orders.catalog.Catalog;
+import shop.orders.order.OrderController;
+import shop.orders.order.OrderModule;
+import shop.orders.payment.PaymentClient;
+import shop.orders.payment.PaymentSettings;
+
+/** order-service: the catalog, orders, and the saga that pays for them. */
+public final class OrderServiceMain {
+
+    static final String NAME = "order-service";
+
+    private OrderServiceMain() {}
+
+    public static void main(String[] args) {
+        ServiceRuntime runtime;
+        try {
+            runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
+        } catch (RuntimeException badSetting) {
+            ServiceRuntime.exitOnFailure(NAME, badSetting);
+            return;
+        }
+        start(runtime).onFailure(failure -> ServiceRuntime.exitOnFailure(NAME, failure));
+    }
+
+    /**
+     * All of order-service's wiring: its database (migrated, one pool for every event loop), the
+     * catalog, the client of payment-service, the order feature with its jobs, then the routes,
+     * each behind the shared handlers and internal authentication, and the server.
+     */
+    public static Future<Void> start(ServiceRuntime runtime) {
+        Settings settings = runtime.settings();
+        int port = settings.integer("ORDER_SERVICE_PORT", 8081, 0, 65_535);
+        InternalTokens tokens = new InternalTokens(NAME, InternalAuthSettings.from(settings), Clock.systemUTC());
+        PaymentSettings paymentSettings = PaymentSettings.from(settings);
+        return Database.open(runtime, DatabaseSettings.from(settings, "orders"))
+                .compose(pool -> Catalog.load(pool).compose(catalog -> {
+                    PaymentClient payments = new PaymentClient(
+                            runtime.vertx(), paymentSettings, tokens, runtime.registry(), runtime.httpMetrics());
+                    runtime.onShutdown(payments::close);
+                    OrderModule orders = OrderModule.create(
+                            runtime.vertx(),
+                            pool,
+                            catalog,
+                            payments,
+                            settings,
+                            runtime.registry(),
+                            runtime.openTelemetry());
+                    runtime.onShutdown(orders::stopJobs);
+                    OrderController controller = orders.controller();
+
+                    Router router = runtime.router();
+                    runtime.problems(OrderController::problemOf);
+                    router.route().handler(InternalAuthentication.handler(tokens));
+                    router.get("/products").handler(catalog::list);
+                    router.post("/orders").handler(ServiceRuntime.bodyHandler()).handler(controller::place);
+                    router.get("/orders").handler(controller::list);
+                    router.get("/orders/:id").handler(controller::get);
+                    router.post("/orders/:id/refund").handler(controller::refund);
+                    return orders.startJobs().compose(started -> runtime.serve(router, port));
+                }));
+    }
+}

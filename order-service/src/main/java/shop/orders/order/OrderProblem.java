@@ -1,0 +1,134 @@
+package shop.orders.order;
+
+import java.math.BigDecimal;
+import java.util.UUID;
+
+/**
+ * Everything placing, showing or refunding an order can refuse, as facts of the order domain.
+ * Sealed, so that {@link OrderController#problemOf} maps each to HTTP in one exhaustive switch.
+ * Messages never repeat a value the client sent. No stack traces: these are answers, not bugs.
+ */
+abstract sealed class OrderProblem extends RuntimeException {
+
+    private OrderProblem(String message) {
+        super(message, null, false, false);
+    }
+
+    /** The item named is not in the catalog. */
+    static final class UnknownItem extends OrderProblem {
+
+        UnknownItem() {
+            super("'item' names no product of the catalog: see GET /products");
+        }
+    }
+
+    /** The price the client expects is not the catalog's: refused rather than charged. */
+    static final class PriceMismatch extends OrderProblem {
+
+        private final BigDecimal catalogPrice;
+
+        PriceMismatch(String item, BigDecimal catalogPrice) {
+            super("The price of %s is %s; the order was not placed".formatted(item, catalogPrice.toPlainString()));
+            this.catalogPrice = catalogPrice;
+        }
+
+        BigDecimal catalogPrice() {
+            return catalogPrice;
+        }
+    }
+
+    /** The currency the client expects is not the catalog's. */
+    static final class CurrencyMismatch extends OrderProblem {
+
+        CurrencyMismatch(String item, String catalogCurrency) {
+            super("%s is priced in %s; the order was not placed".formatted(item, catalogCurrency));
+        }
+    }
+
+    /** The order names no payment method and no default is configured. */
+    static final class PaymentMethodMissing extends OrderProblem {
+
+        PaymentMethodMissing() {
+            super("'paymentMethod' is required");
+        }
+    }
+
+    /** Quantity times price does not fit in the amount a payment may carry. */
+    static final class TotalTooLarge extends OrderProblem {
+
+        TotalTooLarge() {
+            super("The order total is too large");
+        }
+    }
+
+    /** A customer tried to order in someone else's name. */
+    static final class CustomerMismatch extends OrderProblem {
+
+        CustomerMismatch() {
+            super("You may place orders in your own name only");
+        }
+    }
+
+    /** The call is for admins only. */
+    static final class AdminOnly extends OrderProblem {
+
+        AdminOnly() {
+            super("Only an admin may list stuck orders");
+        }
+    }
+
+    /** No such order, or not the caller's: the two are not told apart, and the id asked for is not echoed. */
+    static final class OrderNotFound extends OrderProblem {
+
+        OrderNotFound() {
+            super("No such order");
+        }
+    }
+
+    /** Only a paid order can be refunded, and only once. */
+    static final class OrderNotRefundable extends OrderProblem {
+
+        OrderNotRefundable(UUID id, OrderStatus status) {
+            super("Order %s is %s; only a PAID order can be refunded".formatted(id, status));
+        }
+    }
+
+    /** An idempotency key came back with another request than the one it was first used for. */
+    static final class IdempotencyKeyReused extends OrderProblem {
+
+        IdempotencyKeyReused() {
+            super("This Idempotency-Key was already used for a different request");
+        }
+    }
+
+    /** payment-service could not complete a refund; nothing changed. */
+    static final class PaymentServiceUnavailable extends OrderProblem {
+
+        PaymentServiceUnavailable() {
+            super("The payment service could not complete the refund; nothing was changed, retry later");
+        }
+    }
+
+    /**
+     * More orders wait for a payment outcome than the recovery job can be trusted to finish soon:
+     * a new order is refused before anything is stored, rather than acknowledged with a promise
+     * the system may not keep.
+     */
+    static final class TooManyPendingOrders extends OrderProblem {
+
+        TooManyPendingOrders() {
+            super("Too many orders are waiting for their payment; nothing was stored, retry later");
+        }
+    }
+
+    /**
+     * The payment method cannot be kept durably (no key to seal it with), so a pending order could
+     * not be finished after a crash: refused before anything is stored.
+     */
+    static final class PaymentMethodNotDurable extends OrderProblem {
+
+        PaymentMethodNotDurable() {
+            super("Orders with a payment method cannot be taken right now; nothing was stored, retry later");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package shop.orders;
+
+import org.junit.jupiter.api.Test;
+import shop.testing.Architecture;
+
+/** order-service's rooms: a domain free of HTTP and SQL types, and no reach into another service's code. */
+class ArchitectureTest {
+
+    @Test
+    void keepsTheDomainFreeOfHttpAndSqlAndTheServiceToItself() {
+        Architecture.check("shop.orders");
+    }
+}
