@@ -26,7 +26,9 @@ public final class OrderServiceMain {
     public static void main(String[] args) {
         ServiceRuntime runtime;
         try {
-            runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
+            Settings settings = Settings.fromEnvironment();
+            Database.migrateEarly(DatabaseSettings.from(settings, "orders"));
+            runtime = ServiceRuntime.start(NAME, settings);
         } catch (RuntimeException badSetting) {
             ServiceRuntime.exitOnFailure(NAME, badSetting);
             return;

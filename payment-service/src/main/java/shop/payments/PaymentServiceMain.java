@@ -26,7 +26,9 @@ public final class PaymentServiceMain {
 
     public static void main(String[] args) {
         try {
-            ServiceRuntime runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
+            Settings settings = Settings.fromEnvironment();
+            Database.migrateEarly(DatabaseSettings.from(settings, "payments"));
+            ServiceRuntime runtime = ServiceRuntime.start(NAME, settings);
             start(runtime, new SimulatedProcessor()).onFailure(failure -> ServiceRuntime.exitOnFailure(NAME, failure));
         } catch (RuntimeException badSetting) {
             ServiceRuntime.exitOnFailure(NAME, badSetting);

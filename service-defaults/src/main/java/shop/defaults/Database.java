@@ -10,6 +10,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -29,32 +32,61 @@ public final class Database {
 
     private Database() {}
 
-    /** Migrates, then opens the pool; the runtime closes it at shutdown. */
+    /** Migrations started early, by database URL, for {@link #open} to wait for. */
+    private static final Map<String, CompletableFuture<Void>> EARLY = new ConcurrentHashMap<>();
+
+    /**
+     * Starts the migrations now, on a thread of their own, so that they overlap the rest of the
+     * service's start (half of it, cold); {@link #open} waits for them. A service's main calls it
+     * first thing.
+     */
+    public static void migrateEarly(DatabaseSettings settings) {
+        EARLY.computeIfAbsent(settings.url(), url -> {
+            CompletableFuture<Void> migrated = new CompletableFuture<>();
+            Thread.ofPlatform().name("migrations").start(() -> {
+                try {
+                    migrate(settings);
+                    migrated.complete(null);
+                } catch (RuntimeException | Error e) {
+                    migrated.completeExceptionally(e);
+                }
+            });
+            return migrated;
+        });
+    }
+
+    /** Migrates (or waits for {@link #migrateEarly}), then opens the pool; the runtime closes it at shutdown. */
     public static Future<Pool> open(ServiceRuntime runtime, DatabaseSettings settings) {
-        return runtime.vertx()
-                .executeBlocking(() -> {
-                    long started = System.nanoTime();
-                    var result = Flyway.configure()
-                            .dataSource(settings.url(), settings.user(), settings.password())
-                            .locations("classpath:db/migration")
-                            .validateOnMigrate(true)
-                            .load()
-                            .migrate();
-                    log.info(
-                            "Database {} migrated: {} migrations applied in {} ms",
-                            settings.postgres() ? "PostgreSQL" : "H2",
-                            result.migrationsExecuted,
-                            (System.nanoTime() - started) / 1_000_000);
+        CompletableFuture<Void> early = EARLY.remove(settings.url());
+        Future<Void> migrated = early != null
+                ? Future.fromCompletionStage(early, runtime.vertx().getOrCreateContext())
+                : runtime.vertx().executeBlocking(() -> {
+                    migrate(settings);
                     return null;
-                })
-                .map(migrated -> {
-                    Pool pool = pool(runtime, settings);
-                    Gauge.builder("db.pool.connections", pool, Pool::size)
-                            .description("Connections the service's database pool holds open")
-                            .register(runtime.registry());
-                    runtime.onShutdown(pool::close);
-                    return pool;
                 });
+        return migrated.map(done -> {
+            Pool pool = pool(runtime, settings);
+            Gauge.builder("db.pool.connections", pool, Pool::size)
+                    .description("Connections the service's database pool holds open")
+                    .register(runtime.registry());
+            runtime.onShutdown(pool::close);
+            return pool;
+        });
+    }
+
+    private static void migrate(DatabaseSettings settings) {
+        long started = System.nanoTime();
+        var result = Flyway.configure()
+                .dataSource(settings.url(), settings.user(), settings.password())
+                .locations("classpath:db/migration")
+                .validateOnMigrate(true)
+                .load()
+                .migrate();
+        log.info(
+                "Database {} migrated: {} migrations applied in {} ms",
+                settings.postgres() ? "PostgreSQL" : "H2",
+                result.migrationsExecuted,
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     static Pool pool(ServiceRuntime runtime, DatabaseSettings settings) {

@@ -1,6 +1,7 @@
 package shop.defaults;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,16 +32,21 @@ public final class Problems {
             context.response().reset();
             return;
         }
-        write(context.response(), problem);
+        boolean closing = "close".equalsIgnoreCase(context.response().headers().get(HttpHeaders.CONNECTION));
+        Future<Void> written = write(context.response(), problem);
+        if (closing) {
+            // A refusal that ends the conversation (a request that was not HTTP) closes the connection.
+            written.onComplete(done -> context.request().connection().close());
+        }
     }
 
     /** Writes a problem on a response that has not started (also where no router runs). */
-    public static void write(HttpServerResponse response, Problem problem) {
+    public static Future<Void> write(HttpServerResponse response, Problem problem) {
         if (!problem.retryAfter().isZero()) {
             response.putHeader(
                     HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfter().toSeconds()));
         }
-        response.setStatusCode(problem.status())
+        return response.setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
                 .end(StrictJson.write(body(problem)));
     }

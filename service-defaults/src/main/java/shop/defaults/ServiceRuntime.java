@@ -126,9 +126,9 @@ public final class ServiceRuntime {
      */
     public Router router() {
         Router router = Router.router(vertx);
-        router.route().handler(ServiceRuntime::refuseMalformedPath);
         router.route().handler(httpMetrics.server());
         router.route().handler(SecurityHeaders.handler());
+        router.route().handler(ServiceRuntime::refuseMalformedPath);
         router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
         operations.mount(router, telemetry.registry());
         router.route()
@@ -162,7 +162,9 @@ public final class ServiceRuntime {
                 .setIdleTimeout(8)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 // Every request is traced (sampling decides what is kept), not only those that came with a trace.
-                .setTracingPolicy(TracingPolicy.ALWAYS);
+                .setTracingPolicy(TracingPolicy.ALWAYS)
+                // HTTP/1.1 only: a client's upgrade to cleartext HTTP/2 (the JDK client asks by default) is not taken.
+                .setHttp2ClearTextEnabled(false);
         int count = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -189,6 +191,7 @@ public final class ServiceRuntime {
         try {
             context.normalizedPath();
         } catch (IllegalArgumentException malformed) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
             Problems.send(context, Problems.forStatus(400));
             return;
         }

@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FaultyProxy implements AutoCloseable {
 
     enum Mode {
-        PASS, DELAY, REFUSE, RESET_AFTER_REQUEST
+        PASS,
+        DELAY,
+        REFUSE,
+        RESET_AFTER_REQUEST
     }
 
     private final ServerSocket server;
@@ -29,6 +32,7 @@ final class FaultyProxy implements AutoCloseable {
     final AtomicInteger resets = new AtomicInteger();
     /** Reads of request bytes so far: above zero once a caller has started sending a request. */
     final AtomicInteger requestReads = new AtomicInteger();
+
     private volatile Mode mode = Mode.PASS;
     private volatile Duration delay = Duration.ZERO;
 
@@ -81,8 +85,7 @@ final class FaultyProxy implements AutoCloseable {
                 open.add(upstream);
                 Thread.ofVirtual().start(() -> pump(client, upstream, true));
                 Thread.ofVirtual().start(() -> pump(upstream, client, false));
-            }
-            catch (IOException e) {
+            } catch (IOException e) {
                 // The target is down or the proxy is closing: the client sees its connection fail.
             }
         }
@@ -90,7 +93,8 @@ final class FaultyProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean requestDirection) {
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (requestDirection) {
@@ -109,11 +113,9 @@ final class FaultyProxy implements AutoCloseable {
                 out.write(buffer, 0, n);
                 out.flush();
             }
-        }
-        catch (IOException | InterruptedException e) {
+        } catch (IOException | InterruptedException e) {
             // One side went away: take the other down too.
-        }
-        finally {
+        } finally {
             close(from);
             close(to);
         }
@@ -124,8 +126,7 @@ final class FaultyProxy implements AutoCloseable {
             socket.setSoLinger(true, 0);
             socket.close();
             resets.incrementAndGet();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // Already closed.
         }
         open.remove(socket);
@@ -134,8 +135,7 @@ final class FaultyProxy implements AutoCloseable {
     private void close(Socket socket) {
         try {
             socket.close();
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             // Already closed.
         }
         open.remove(socket);

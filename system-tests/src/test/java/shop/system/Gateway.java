@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-
 import shop.testing.ContractChecker;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,11 +31,14 @@ final class Gateway {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Every answer the system tests receive through here is checked against the public API's contract. */
-    private static final ContractChecker CONTRACT = ContractChecker.load(ShopProcesses.ROOT.resolve("api/openapi.yaml"));
+    private static final ContractChecker CONTRACT =
+            ContractChecker.load(ShopProcesses.ROOT.resolve("api/openapi.yaml"));
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     Gateway(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -51,8 +53,11 @@ final class Gateway {
     }
 
     Response send(String method, String path, String key, String body, Map<String, String> headers) {
-        var request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        var request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
@@ -62,11 +67,9 @@ final class Gateway {
             CONTRACT.check(response);
             JsonNode json = response.body().isBlank() ? null : JSON.readTree(response.body());
             return new Response(response.statusCode(), response, json);
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }

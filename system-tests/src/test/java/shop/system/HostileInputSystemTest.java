@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -36,13 +35,52 @@ import org.junit.jupiter.api.TestMethodOrder;
 class HostileInputSystemTest {
 
     private static final String SCRIPT = "<script>alert(1)</script>";
-    private static final String[] FIELDS = { "item", "price", "quantity", "customer", "currency", "paymentMethod",
-        "__proto__", "constructor", "item ", "ITEM", "" };
-    private static final String[] VALUES = { "\"cap\"", "\"t-shirt\"", "1", "0", "-1", "2147483648",
-        "99999999999999999999999999", "1e400", "-1e-400", "1.5", "0.001", "100.001", "-0", "null", "true", "[]", "{}",
-        "\"" + SCRIPT.replace("\"", "'") + "\"", "\"' OR '1'='1\"", "\"; DROP TABLE orders; --\"",
-        "\"\\u0000\\u001f\\u202e\"", "\"\\ud800\"", "\"😀🛒\"", "\"" + "x".repeat(5000) + "\"", "\"4242424242424242\"",
-        "\"Gregor\"", "\"Alice\"", "\"USD\"", "\"usd\"", "\"tok_<x>\"", "[[[[[[[[[[]]]]]]]]]]" };
+    private static final String[] FIELDS = {
+        "item",
+        "price",
+        "quantity",
+        "customer",
+        "currency",
+        "paymentMethod",
+        "__proto__",
+        "constructor",
+        "item ",
+        "ITEM",
+        ""
+    };
+    private static final String[] VALUES = {
+        "\"cap\"",
+        "\"t-shirt\"",
+        "1",
+        "0",
+        "-1",
+        "2147483648",
+        "99999999999999999999999999",
+        "1e400",
+        "-1e-400",
+        "1.5",
+        "0.001",
+        "100.001",
+        "-0",
+        "null",
+        "true",
+        "[]",
+        "{}",
+        "\"" + SCRIPT.replace("\"", "'") + "\"",
+        "\"' OR '1'='1\"",
+        "\"; DROP TABLE orders; --\"",
+        "\"\\u0000\\u001f\\u202e\"",
+        "\"\\ud800\"",
+        "\"😀🛒\"",
+        "\"" + "x".repeat(5000) + "\"",
+        "\"4242424242424242\"",
+        "\"Gregor\"",
+        "\"Alice\"",
+        "\"USD\"",
+        "\"usd\"",
+        "\"tok_<x>\"",
+        "[[[[[[[[[[]]]]]]]]]]"
+    };
 
     private ShopProcesses shop;
     private Gateway gateway;
@@ -51,7 +89,9 @@ class HostileInputSystemTest {
 
     @BeforeAll
     void start() throws Exception {
-        shop = new ShopProcesses("hostile").withEnv("api-gateway", "SHOP_RATE_LIMIT", "0").start();
+        shop = new ShopProcesses("hostile")
+                .withEnv("api-gateway", "SHOP_RATE_LIMIT", "0")
+                .start();
         gateway = new Gateway(shop.gatewayUrl());
     }
 
@@ -87,31 +127,62 @@ class HostileInputSystemTest {
         cases.put("null body", post("null"));
         cases.put("empty body", post(""));
         cases.put("another customer", post("{\"item\":\"cap\",\"customer\":\"Alice\"}"));
-        cases.put("wrong content type", gateway.send("POST", "/orders", Gateway.GREGOR, "item=cap",
-                Map.of("Content-Type", "application/x-www-form-urlencoded")));
-        cases.put("xml", gateway.send("POST", "/orders", Gateway.GREGOR, "<order><item>cap</item></order>",
-                Map.of("Content-Type", "application/xml")));
-        cases.put("script in idempotency key", gateway.send("POST", "/orders", Gateway.GREGOR, "{\"item\":\"cap\",\"quantity\":0}",
-                Map.of("Content-Type", "application/json", "Idempotency-Key", "<script>")));
-        cases.put("huge idempotency key", gateway.send("POST", "/orders", Gateway.GREGOR, "{\"item\":\"cap\",\"quantity\":0}",
-                Map.of("Content-Type", "application/json", "Idempotency-Key", "k".repeat(300))));
+        cases.put(
+                "wrong content type",
+                gateway.send(
+                        "POST",
+                        "/orders",
+                        Gateway.GREGOR,
+                        "item=cap",
+                        Map.of("Content-Type", "application/x-www-form-urlencoded")));
+        cases.put(
+                "xml",
+                gateway.send(
+                        "POST",
+                        "/orders",
+                        Gateway.GREGOR,
+                        "<order><item>cap</item></order>",
+                        Map.of("Content-Type", "application/xml")));
+        cases.put(
+                "script in idempotency key",
+                gateway.send(
+                        "POST",
+                        "/orders",
+                        Gateway.GREGOR,
+                        "{\"item\":\"cap\",\"quantity\":0}",
+                        Map.of("Content-Type", "application/json", "Idempotency-Key", "<script>")));
+        cases.put(
+                "huge idempotency key",
+                gateway.send(
+                        "POST",
+                        "/orders",
+                        Gateway.GREGOR,
+                        "{\"item\":\"cap\",\"quantity\":0}",
+                        Map.of("Content-Type", "application/json", "Idempotency-Key", "k".repeat(300))));
         cases.put("script in path", gateway.get("/orders/%3Cscript%3Ealert(1)%3C%2Fscript%3E", Gateway.GREGOR));
         cases.put("SQL in path", gateway.get("/orders/'%20OR%20'1'='1", Gateway.GREGOR));
         cases.put("path traversal", gateway.get("/orders/..%2F..%2Fetc%2Fpasswd", Gateway.GREGOR));
         cases.put("script in query", gateway.get("/orders?status=%3Cscript%3E", Gateway.GREGOR));
         cases.put("negative page", gateway.get("/orders?page=-1", Gateway.GREGOR));
         cases.put("huge size", gateway.get("/orders?size=99999999999", Gateway.GREGOR));
-        cases.put("huge header", gateway.send("GET", "/orders", Gateway.GREGOR, null, Map.of("X-Big", "a".repeat(10_000))));
+        cases.put(
+                "huge header",
+                gateway.send("GET", "/orders", Gateway.GREGOR, null, Map.of("X-Big", "a".repeat(10_000))));
         cases.put("long URL", gateway.get("/orders?x=" + "a".repeat(10_000), Gateway.GREGOR));
-        cases.put("wrong method", gateway.send("PUT", "/orders", Gateway.GREGOR, "{}", Map.of("Content-Type", "application/json")));
+        cases.put(
+                "wrong method",
+                gateway.send("PUT", "/orders", Gateway.GREGOR, "{}", Map.of("Content-Type", "application/json")));
         cases.put("DELETE an order", gateway.send("DELETE", "/orders/1", Gateway.GREGOR, null, Map.of()));
-        cases.put("refund someone else's", gateway.post("/orders/00000000-0000-0000-0000-000000000000/refund", Gateway.ALICE, null));
+        cases.put(
+                "refund someone else's",
+                gateway.post("/orders/00000000-0000-0000-0000-000000000000/refund", Gateway.ALICE, null));
         cases.put("no key", gateway.post("/orders", null, "{\"item\":\"cap\"}"));
         cases.put("script as key", gateway.post("/orders", SCRIPT.replace(" ", ""), "{\"item\":\"cap\"}"));
         cases.put("admin call as customer", gateway.get("/transactions", Gateway.GREGOR));
         cases.put("stuck orders as customer", gateway.get("/orders?stuck=true", Gateway.GREGOR));
-        return cases.entrySet().stream().map(entry -> DynamicTest.dynamicTest(entry.getKey(),
-                () -> assertRefused(entry.getKey(), entry.getValue())));
+        return cases.entrySet().stream()
+                .map(entry ->
+                        DynamicTest.dynamicTest(entry.getKey(), () -> assertRefused(entry.getKey(), entry.getValue())));
     }
 
     @Test
@@ -135,26 +206,35 @@ class HostileInputSystemTest {
     @Test
     @Order(3)
     void answersRawProtocolAbuseWithProblemsToo() throws Exception {
-        for (String request : List.of("GET /orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Gateway.GREGOR
-                + "\r\nX-Injected: a\rb\r\n\r\n", "GET /orders?\u0001 HTTP/1.1\r\nHost: x\r\n\r\n",
+        for (String request : List.of(
+                "GET /orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Gateway.GREGOR
+                        + "\r\nX-Injected: a\rb\r\n\r\n",
+                "GET /orders?\u0001 HTTP/1.1\r\nHost: x\r\n\r\n",
                 "GET /orders/%zz HTTP/1.1\r\nHost: x\r\n\r\n")) {
             String answer = raw(request);
-            assertThat(answer).as(request).startsWith("HTTP/1.1 4").contains("application/problem+json")
-                .doesNotContain("<html");
+            assertThat(answer)
+                    .as(request)
+                    .startsWith("HTTP/1.1 4")
+                    .contains("application/problem+json")
+                    .doesNotContain("<html");
         }
     }
 
     @Test
     @Order(4)
     void hangsUpOnAClientThatSendsTooSlowly() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(shop.gatewayUrl().replaceAll(".*:", "")))) {
+        try (Socket socket =
+                new Socket("127.0.0.1", Integer.parseInt(shop.gatewayUrl().replaceAll(".*:", "")))) {
             socket.setSoTimeout(15_000);
-            socket.getOutputStream().write("GET /orders HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /orders HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             long started = System.nanoTime();
             byte[] answer = socket.getInputStream().readAllBytes();
             long waitedSeconds = (System.nanoTime() - started) / 1_000_000_000;
-            assertThat(waitedSeconds).as("the gateway gives up on the unfinished request").isBetween(3L, 12L);
+            assertThat(waitedSeconds)
+                    .as("the gateway gives up on the unfinished request")
+                    .isBetween(3L, 12L);
             assertThat(new String(answer, StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/1.1 2");
         }
     }
@@ -165,13 +245,17 @@ class HostileInputSystemTest {
         shop.stop();
         try (Connection orders = shop.database("order-service").connect();
                 Connection payments = shop.database("payment-service").connect()) {
-            assertThat(count(orders, "select count(*) from orders")).as("orders: one per accepted request")
-                .isEqualTo(accepted.get());
+            assertThat(count(orders, "select count(*) from orders"))
+                    .as("orders: one per accepted request")
+                    .isEqualTo(accepted.get());
             assertThat(count(orders, "select count(*) from idempotency_keys")).isZero();
             assertThat(count(payments, "select count(*) from transactions where type = 'CHARGE'"))
-                .as("charges: one per accepted order at most").isLessThanOrEqualTo(accepted.get());
-            assertThat(count(payments, "select count(*) from transactions where type = 'REFUND'")).isZero();
-            assertThat(count(orders, "select count(*) from orders where customer <> 'Gregor'")).isZero();
+                    .as("charges: one per accepted order at most")
+                    .isLessThanOrEqualTo(accepted.get());
+            assertThat(count(payments, "select count(*) from transactions where type = 'REFUND'"))
+                    .isZero();
+            assertThat(count(orders, "select count(*) from orders where customer <> 'Gregor'"))
+                    .isZero();
         }
     }
 
@@ -183,9 +267,14 @@ class HostileInputSystemTest {
         assertThat(response.status()).as(what + ": " + response.raw().body()).isBetween(400, 499);
         assertThat(response.contentType()).as(what).startsWith("application/problem+json");
         assertThat(response.json().get("type").asString()).as(what).startsWith("urn:shop:problem:");
-        assertThat(response.raw().body()).as(what)
-            .doesNotContainIgnoringCase("<script").doesNotContain("onerror=").doesNotContain("DROP TABLE")
-            .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain(Gateway.GREGOR);
+        assertThat(response.raw().body())
+                .as(what)
+                .doesNotContainIgnoringCase("<script")
+                .doesNotContain("onerror=")
+                .doesNotContain("DROP TABLE")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ")
+                .doesNotContain(Gateway.GREGOR);
     }
 
     private static String randomBody(Random random) {
@@ -207,8 +296,10 @@ class HostileInputSystemTest {
             if (f > 0) {
                 object.append(',');
             }
-            object.append('"').append(FIELDS[random.nextInt(FIELDS.length)]).append("\":")
-                .append(VALUES[random.nextInt(VALUES.length)]);
+            object.append('"')
+                    .append(FIELDS[random.nextInt(FIELDS.length)])
+                    .append("\":")
+                    .append(VALUES[random.nextInt(VALUES.length)]);
         }
         return object.append('}').toString();
     }
@@ -223,7 +314,8 @@ class HostileInputSystemTest {
     }
 
     private String raw(String request) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(shop.gatewayUrl().replaceAll(".*:", "")))) {
+        try (Socket socket =
+                new Socket("127.0.0.1", Integer.parseInt(shop.gatewayUrl().replaceAll(".*:", "")))) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -241,5 +333,4 @@ class HostileInputSystemTest {
     private static String abbreviate(String text) {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
-
 }

@@ -3,6 +3,8 @@ package shop.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,9 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import com.sun.net.httpserver.HttpServer;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,8 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ObservabilitySystemTest {
 
     /** A span as the collector received it. */
-    record ReceivedSpan(String service, String traceId, String name) {
-    }
+    record ReceivedSpan(String service, String traceId, String name) {}
 
     private final ConcurrentLinkedQueue<ReceivedSpan> spans = new ConcurrentLinkedQueue<>();
     private HttpServer collector;
@@ -58,26 +56,35 @@ class ObservabilitySystemTest {
     void start() throws Exception {
         collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         collector.createContext("/v1/traces", exchange -> {
-            var request = ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes());
+            var request = ExportTraceServiceRequest.parseFrom(
+                    exchange.getRequestBody().readAllBytes());
             request.getResourceSpansList().forEach(resource -> {
                 String service = resource.getResource().getAttributesList().stream()
-                    .filter(attribute -> attribute.getKey().equals("service.name"))
-                    .map(attribute -> attribute.getValue().getStringValue()).findFirst().orElse("?");
-                resource.getScopeSpansList().forEach(scope -> scope.getSpansList().forEach(span -> spans.add(
-                        new ReceivedSpan(service, HexFormat.of().formatHex(span.getTraceId().toByteArray()),
-                                span.getName()))));
+                        .filter(attribute -> attribute.getKey().equals("service.name"))
+                        .map(attribute -> attribute.getValue().getStringValue())
+                        .findFirst()
+                        .orElse("?");
+                resource.getScopeSpansList()
+                        .forEach(scope -> scope.getSpansList()
+                                .forEach(span -> spans.add(new ReceivedSpan(
+                                        service,
+                                        HexFormat.of()
+                                                .formatHex(span.getTraceId().toByteArray()),
+                                        span.getName()))));
             });
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         collector.start();
         String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces";
-        shop = new ShopProcesses("observability").withProfile("payment-service", "production")
-            .withEnv("api-gateway", "SHOP_LOG_LEVELS", "shop.gateway.routing=DEBUG");
+        shop = new ShopProcesses("observability")
+                .withProfile("payment-service", "production")
+                .withEnv("api-gateway", "SHOP_LOG_LEVELS", "shop.gateway.routing=DEBUG");
         for (String service : ShopProcesses.SERVICES) {
             shop.withEnv(service, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", endpoint)
-                // Outside the local profile the published internal key is refused: the services share one of their own.
-                .withEnv(service, "SHOP_INTERNAL_AUTH_KEY", "observability-test-internal-auth-key-0123456789");
+                    // Outside the local profile the published internal key is refused: the services share one of their
+                    // own.
+                    .withEnv(service, "SHOP_INTERNAL_AUTH_KEY", "observability-test-internal-auth-key-0123456789");
         }
         shop.start();
         gateway = new Gateway(shop.gatewayUrl());
@@ -93,37 +100,56 @@ class ObservabilitySystemTest {
     @Order(1)
     void followsOneOrderThroughAllThreeServicesInSpansAndLogs() throws Exception {
         String traceId = newTraceId();
-        var placed = gateway.send("POST", "/orders", Gateway.GREGOR, "{\"item\":\"cap\"}",
+        var placed = gateway.send(
+                "POST",
+                "/orders",
+                Gateway.GREGOR,
+                "{\"item\":\"cap\"}",
                 Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
         assertThat(placed.status()).isEqualTo(201);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(servicesWithSpansOf(traceId))
-            .containsExactlyInAnyOrder("api-gateway", "order-service", "payment-service"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(servicesWithSpansOf(traceId))
+                        .containsExactlyInAnyOrder("api-gateway", "order-service", "payment-service"));
         assertThat(shop.log("api-gateway")).contains(traceId);
         assertThat(shop.log("order-service")).contains(traceId);
         List<JsonNode> paymentLines = jsonLinesWith(shop.log("payment-service"), traceId);
-        assertThat(paymentLines).as("payment-service's JSON log lines of this trace").isNotEmpty()
-            .allSatisfy(line -> assertThat(line.get("traceId").asString()).isEqualTo(traceId));
+        assertThat(paymentLines)
+                .as("payment-service's JSON log lines of this trace")
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.get("traceId").asString()).isEqualTo(traceId));
     }
 
     @Test
     @Order(2)
     void carriesTheTraceIntoTheRecoveryJob() {
         String traceId = newTraceId();
-        var placed = gateway.send("POST", "/orders", Gateway.GREGOR,
+        var placed = gateway.send(
+                "POST",
+                "/orders",
+                Gateway.GREGOR,
                 "{\"item\":\"cap\",\"paymentMethod\":\"4000000000000119\"}",
                 Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
         assertThat(placed.status()).isEqualTo(202);
         String id = placed.json().get("id").asString();
-        await().atMost(Duration.ofSeconds(30)).until(
-                () -> "PAID".equals(gateway.get("/orders/" + id, Gateway.GREGOR).json().get("status").asString()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "PAID"
+                        .equals(gateway.get("/orders/" + id, Gateway.GREGOR)
+                                .json()
+                                .get("status")
+                                .asString()));
         // Spans leave each service in batches, every few seconds: wait for both services' batches.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(spans).anyMatch(span -> span.traceId().equals(traceId)
-                    && span.service().equals("order-service") && span.name().equals("order payment retry"));
-            assertThat(spans.stream().filter(s -> s.traceId().equals(traceId)
-                    && s.service().equals("payment-service")).toList())
-                .as("both charge attempts, in the order's trace").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(spans)
+                    .anyMatch(span -> span.traceId().equals(traceId)
+                            && span.service().equals("order-service")
+                            && span.name().equals("order payment retry"));
+            assertThat(spans.stream()
+                            .filter(s ->
+                                    s.traceId().equals(traceId) && s.service().equals("payment-service"))
+                            .toList())
+                    .as("both charge attempts, in the order's trace")
+                    .hasSizeGreaterThanOrEqualTo(2);
         });
     }
 
@@ -132,25 +158,42 @@ class ObservabilitySystemTest {
     void movesEachBusinessMetricWithItsEvent() throws Exception {
         double paid = metric("order-service", "shop_orders_placed_total{outcome=\"paid\"");
         double failed = metric("order-service", "shop_orders_placed_total{outcome=\"payment_failed\"");
-        double declines = metric("payment-service", "shop_payments_total{outcome=\"declined\",reason=\"card_declined\",type=\"charge\"");
+        double declines = metric(
+                "payment-service", "shop_payments_total{outcome=\"declined\",reason=\"card_declined\",type=\"charge\"");
         double refunds = metric("order-service", "shop_orders_refunded_total");
-        double refundPayments = metric("payment-service", "shop_payments_total{outcome=\"succeeded\",reason=\"none\",type=\"refund\"");
+        double refundPayments =
+                metric("payment-service", "shop_payments_total{outcome=\"succeeded\",reason=\"none\",type=\"refund\"");
 
-        String id = gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"mug\"}").json().get("id").asString();
+        String id = gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"mug\"}")
+                .json()
+                .get("id")
+                .asString();
         gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"mug\",\"paymentMethod\":\"4000000000000002\"}");
         gateway.post("/orders/" + id + "/refund", Gateway.GREGOR, null);
 
-        assertThat(metric("order-service", "shop_orders_placed_total{outcome=\"paid\"")).isEqualTo(paid + 1);
-        assertThat(metric("order-service", "shop_orders_placed_total{outcome=\"payment_failed\"")).isEqualTo(failed + 1);
-        assertThat(metric("payment-service", "shop_payments_total{outcome=\"declined\",reason=\"card_declined\",type=\"charge\""))
-            .isEqualTo(declines + 1);
+        assertThat(metric("order-service", "shop_orders_placed_total{outcome=\"paid\""))
+                .isEqualTo(paid + 1);
+        assertThat(metric("order-service", "shop_orders_placed_total{outcome=\"payment_failed\""))
+                .isEqualTo(failed + 1);
+        assertThat(metric(
+                        "payment-service",
+                        "shop_payments_total{outcome=\"declined\",reason=\"card_declined\",type=\"charge\""))
+                .isEqualTo(declines + 1);
         assertThat(metric("order-service", "shop_orders_refunded_total")).isEqualTo(refunds + 1);
-        assertThat(metric("payment-service", "shop_payments_total{outcome=\"succeeded\",reason=\"none\",type=\"refund\""))
-            .isEqualTo(refundPayments + 1);
-        assertThat(metric("order-service", "shop_orders_payment_retries_total{outcome=\"paid\"")).isGreaterThanOrEqualTo(1);
-        assertThat(scrape("order-service")).contains("shop_orders_pending ", "shop_orders_amount_sum",
-                "resilience4j_circuitbreaker_state", "db_pool_connections", "jvm_memory_used_bytes");
-        assertThat(scrape("api-gateway")).contains("http_client_requests_seconds_count", "http_server_requests_seconds_bucket");
+        assertThat(metric(
+                        "payment-service", "shop_payments_total{outcome=\"succeeded\",reason=\"none\",type=\"refund\""))
+                .isEqualTo(refundPayments + 1);
+        assertThat(metric("order-service", "shop_orders_payment_retries_total{outcome=\"paid\""))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(scrape("order-service"))
+                .contains(
+                        "shop_orders_pending ",
+                        "shop_orders_amount_sum",
+                        "resilience4j_circuitbreaker_state",
+                        "db_pool_connections",
+                        "jvm_memory_used_bytes");
+        assertThat(scrape("api-gateway"))
+                .contains("http_client_requests_seconds_count", "http_server_requests_seconds_bucket");
         assertThat(scrape("payment-service")).contains("shop_payments_amount_sum");
     }
 
@@ -159,8 +202,10 @@ class ObservabilitySystemTest {
     void keepsLabelValuesBounded() throws Exception {
         for (String service : ShopProcesses.SERVICES) {
             String metrics = scrape(service);
-            assertThat(metrics).as(service).doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-                .doesNotContain("Gregor");
+            assertThat(metrics)
+                    .as(service)
+                    .doesNotContainPattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                    .doesNotContain("Gregor");
         }
     }
 
@@ -172,10 +217,11 @@ class ObservabilitySystemTest {
         gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"cap\",\"paymentMethod\":\"" + card + "\",\"bogus\":1}");
         gateway.get("/orders", "wrong-key-" + UUID.randomUUID());
         for (String service : ShopProcesses.SERVICES) {
-            assertThat(shop.log(service)).as(service + "'s log")
-                .doesNotContain(card, "4242424242424242", "4000000000000119", "4000000000000002")
-                .doesNotContain(Gateway.GREGOR, Gateway.ADMIN, Gateway.ALICE, "wrong-key-")
-                .doesNotContainIgnoringCase("bearer ");
+            assertThat(shop.log(service))
+                    .as(service + "'s log")
+                    .doesNotContain(card, "4242424242424242", "4000000000000119", "4000000000000002")
+                    .doesNotContain(Gateway.GREGOR, Gateway.ADMIN, Gateway.ALICE, "wrong-key-")
+                    .doesNotContainIgnoringCase("bearer ");
         }
     }
 
@@ -194,15 +240,20 @@ class ObservabilitySystemTest {
         String rules = Files.readString(observability.resolve("prometheus-rules.yaml"));
         JsonMapper.builder().build().readTree(dashboard);
         Set<String> named = new TreeSet<>();
-        Matcher metric = Pattern.compile("\\b((?:shop|http|jvm|db|resilience4j|process)_[a-z0-9_]+)").matcher(dashboard + rules);
+        Matcher metric = Pattern.compile("\\b((?:shop|http|jvm|db|resilience4j|process)_[a-z0-9_]+)")
+                .matcher(dashboard + rules);
         while (metric.find()) {
             named.add(metric.group(1));
         }
-        assertThat(named).as("metrics the dashboard and alerts use").isNotEmpty().isSubsetOf(exposed);
-        assertThat(rules).contains("ShopServiceDown", "ShopHighErrorRate", "ShopPaymentDeclineSpike",
-                "ShopOrdersPendingTooLong");
+        assertThat(named)
+                .as("metrics the dashboard and alerts use")
+                .isNotEmpty()
+                .isSubsetOf(exposed);
+        assertThat(rules)
+                .contains(
+                        "ShopServiceDown", "ShopHighErrorRate", "ShopPaymentDeclineSpike", "ShopOrdersPendingTooLong");
         assertThat(Files.readString(observability.resolve("servicemonitors.yaml")))
-            .contains("/actuator/prometheus", "api-gateway", "order-service", "payment-service");
+                .contains("/actuator/prometheus", "api-gateway", "order-service", "payment-service");
     }
 
     private Set<String> servicesWithSpansOf(String traceId) {
@@ -213,17 +264,24 @@ class ObservabilitySystemTest {
 
     private static List<JsonNode> jsonLinesWith(String log, String text) {
         JsonMapper json = JsonMapper.builder().build();
-        return log.lines().filter(line -> line.contains(text)).map(json::readTree).toList();
+        return log.lines()
+                .filter(line -> line.contains(text))
+                .map(json::readTree)
+                .toList();
     }
 
     private double metric(String service, String prefix) throws Exception {
-        return scrape(service).lines().filter(line -> line.startsWith(prefix))
-            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return scrape(service)
+                .lines()
+                .filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private String scrape(String service) throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + shop.port(service) + "/actuator/prometheus"))
-            .build();
+        var request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + shop.port(service) + "/actuator/prometheus"))
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,16 +53,17 @@ class ShopCommandSystemTest {
         String orderId;
         try (Run run = Run.start(data, env, args)) {
             run.awaitLine("Shop is up at http://localhost:" + env.get("API_GATEWAY_PORT"), Duration.ofSeconds(90));
-            var placed = new Gateway(gatewayUrl).post("/orders", Gateway.GREGOR,
-                    "{\"item\":\"t-shirt\",\"price\":100,\"customer\":\"Gregor\"}");
+            var placed = new Gateway(gatewayUrl)
+                    .post("/orders", Gateway.GREGOR, "{\"item\":\"t-shirt\",\"price\":100,\"customer\":\"Gregor\"}");
             assertThat(placed.status()).isEqualTo(201);
             orderId = placed.json().get("id").asString();
             run.interruptAndAwaitExit();
         }
         if (storage.equals("embedded")) {
             assertThat(Files.list(data).map(p -> p.getFileName().toString()))
-                .as("embedded databases are files in the data folder")
-                .anyMatch(name -> name.startsWith("orders")).anyMatch(name -> name.startsWith("payments"));
+                    .as("embedded databases are files in the data folder")
+                    .anyMatch(name -> name.startsWith("orders"))
+                    .anyMatch(name -> name.startsWith("payments"));
         }
         try (Run again = Run.start(data, env, args)) {
             again.awaitLine("Shop is up", Duration.ofSeconds(90));
@@ -71,10 +71,11 @@ class ShopCommandSystemTest {
             var order = gateway.get("/orders/" + orderId, Gateway.GREGOR);
             assertThat(order.status()).isEqualTo(200);
             assertThat(order.json().get("status").asString()).isEqualTo("PAID");
-            assertThat(gateway.get("/transactions?orderId=" + orderId, Gateway.ADMIN).json()).hasSize(1);
+            assertThat(gateway.get("/transactions?orderId=" + orderId, Gateway.ADMIN)
+                            .json())
+                    .hasSize(1);
             again.interruptAndAwaitExit();
-        }
-        finally {
+        } finally {
             if (storage.equals("postgres")) {
                 dropDatabases(prefix);
             }
@@ -87,20 +88,28 @@ class ShopCommandSystemTest {
         String gatewayUrl = "http://127.0.0.1:" + env.get("API_GATEWAY_PORT");
         try (Run run = Run.start(Files.createTempDirectory("shop-supervise"), env, List.of("run"))) {
             assertThat(run.linesBefore("starting api-gateway", Duration.ofSeconds(90)))
-                .as("the gateway starts only once the services behind it are ready")
-                .anyMatch(line -> line.contains("starting order-service"));
+                    .as("the gateway starts only once the services behind it are ready")
+                    .anyMatch(line -> line.contains("starting order-service"));
             run.awaitLine("Shop is up", Duration.ofSeconds(90));
-            ProcessHandle orderService = run.process().descendants()
-                .filter(p -> p.info().arguments().map(args -> String.join(" ", args).contains("order-service")).orElse(false))
-                .findFirst().orElseThrow();
+            ProcessHandle orderService = run.process()
+                    .descendants()
+                    .filter(p -> p.info()
+                            .arguments()
+                            .map(args -> String.join(" ", args).contains("order-service"))
+                            .orElse(false))
+                    .findFirst()
+                    .orElseThrow();
             orderService.destroyForcibly();
             run.awaitLine("order-service stopped unexpectedly", Duration.ofSeconds(10));
             Gateway gateway = new Gateway(gatewayUrl);
-            assertThat(gateway.get("/products", null).status()).as("the catalog is order-service's: down meanwhile")
-                .isIn(200, 503);
+            assertThat(gateway.get("/products", null).status())
+                    .as("the catalog is order-service's: down meanwhile")
+                    .isIn(200, 503);
             run.awaitLine("restarting order-service", Duration.ofSeconds(10));
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.post("/orders", Gateway.GREGOR,
-                    "{\"item\":\"t-shirt\"}").status() == 201);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"t-shirt\"}")
+                                    .status()
+                            == 201);
             run.interruptAndAwaitExit();
         }
     }
@@ -120,10 +129,13 @@ class ShopCommandSystemTest {
         Path log = Files.createTempFile("shop-run", ".log");
         // `./shop run | tee log` in a terminal of its own; Ctrl-C reaches the whole foreground group,
         // tee dies with it, and the script must still stop the services.
-        ProcessBuilder builder = new ProcessBuilder("setsid", "bash", "-c", "bash '" + SHOP + "' run | tee '" + log + "'")
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(
+                        "setsid", "bash", "-c", "bash '" + SHOP + "' run | tee '" + log + "'")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(ports());
-        builder.environment().put("SHOP_DATA_DIR", Files.createTempDirectory("shop-pipe").toString());
+        builder.environment()
+                .put("SHOP_DATA_DIR", Files.createTempDirectory("shop-pipe").toString());
         Process group = builder.start();
         try {
             Instant deadline = Instant.now().plusSeconds(90);
@@ -132,17 +144,21 @@ class ShopCommandSystemTest {
                 Thread.sleep(200);
             }
             List<ProcessHandle> services = group.descendants()
-                .filter(p -> p.info().command().map(command -> command.endsWith("java")).orElse(false)).toList();
+                    .filter(p -> p.info()
+                            .command()
+                            .map(command -> command.endsWith("java"))
+                            .orElse(false))
+                    .toList();
             assertThat(services).hasSize(3);
             new ProcessBuilder("kill", "-INT", "--", "-" + group.pid()).start().waitFor();
             assertThat(group.waitFor(60, TimeUnit.SECONDS)).isTrue();
             Instant stopped = Instant.now().plusSeconds(40);
-            while (services.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(stopped)) {
+            while (services.stream().anyMatch(ProcessHandle::isAlive)
+                    && Instant.now().isBefore(stopped)) {
                 Thread.sleep(200);
             }
             assertThat(services).as("no JVM left running").noneMatch(ProcessHandle::isAlive);
-        }
-        finally {
+        } finally {
             group.descendants().forEach(ProcessHandle::destroyForcibly);
             group.destroyForcibly();
         }
@@ -155,8 +171,11 @@ class ShopCommandSystemTest {
         try (ServerSocket squatter = new ServerSocket(taken, 1, InetAddress.getLoopbackAddress());
                 Run run = Run.start(Files.createTempDirectory("shop-port"), ports, List.of("run"))) {
             assertThat(run.awaitExit()).isNotZero();
-            assertThat(run.output()).singleElement().asString()
-                .contains("port " + taken + " is in use").contains("ORDER_SERVICE_PORT");
+            assertThat(run.output())
+                    .singleElement()
+                    .asString()
+                    .contains("port " + taken + " is in use")
+                    .contains("ORDER_SERVICE_PORT");
         }
     }
 
@@ -166,8 +185,8 @@ class ShopCommandSystemTest {
         Path fakeJava = bin.resolve("java");
         Files.writeString(fakeJava, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n");
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, String> env = Map.of("PATH", bin + ":/usr/bin:/bin", "JAVA_HOME", "",
-                "SHOP_JDK_DIRS", "/nonexistent/*");
+        Map<String, String> env =
+                Map.of("PATH", bin + ":/usr/bin:/bin", "JAVA_HOME", "", "SHOP_JDK_DIRS", "/nonexistent/*");
         try (Run run = Run.start(Files.createTempDirectory("shop-jdk"), env, List.of("run"))) {
             assertThat(run.awaitExit()).isNotZero();
             assertThat(run.output()).singleElement().asString().contains("needs a JDK 25");
@@ -180,24 +199,41 @@ class ShopCommandSystemTest {
         // An option Maven does not know makes the build fail at once, as a broken build would.
         try (Run run = Run.start(data, Map.of("MAVEN_ARGS", "--no-such-maven-option"), List.of("build"))) {
             assertThat(run.awaitExit()).isNotZero();
-            assertThat(run.output()).last().asString().startsWith("shop: the build failed; see ")
-                .contains(data.resolve("logs/build.log").toString());
+            assertThat(run.output())
+                    .last()
+                    .asString()
+                    .startsWith("shop: the build failed; see ")
+                    .contains(data.resolve("logs/build.log").toString());
             assertThat(run.output()).hasSizeLessThanOrEqualTo(2).noneMatch(line -> line.contains("Exception"));
         }
     }
 
     private static void dropDatabases(String prefix) throws Exception {
         for (String service : List.of("orders", "payments")) {
-            new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
-                    "drop database if exists " + prefix + service + " with (force)")
-                .inheritIO().start().waitFor();
+            new ProcessBuilder(
+                            "psql",
+                            "-h",
+                            "127.0.0.1",
+                            "-U",
+                            "postgres",
+                            "-d",
+                            "postgres",
+                            "-qc",
+                            "drop database if exists " + prefix + service + " with (force)")
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         }
     }
 
     private static Map<String, String> ports() throws IOException {
-        return Map.of("API_GATEWAY_PORT", String.valueOf(ShopProcesses.freePort()),
-                "ORDER_SERVICE_PORT", String.valueOf(ShopProcesses.freePort()),
-                "PAYMENT_SERVICE_PORT", String.valueOf(ShopProcesses.freePort()));
+        return Map.of(
+                "API_GATEWAY_PORT",
+                String.valueOf(ShopProcesses.freePort()),
+                "ORDER_SERVICE_PORT",
+                String.valueOf(ShopProcesses.freePort()),
+                "PAYMENT_SERVICE_PORT",
+                String.valueOf(ShopProcesses.freePort()));
     }
 
     /** One {@code ./shop run}, its output collected line by line. */
@@ -212,11 +248,10 @@ class ShopCommandSystemTest {
             Process process = builder.start();
             List<String> lines = new CopyOnWriteArrayList<>();
             Thread.ofVirtual().start(() -> {
-                try (var reader = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (var reader =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     reader.lines().forEach(lines::add);
-                }
-                catch (IOException e) {
+                } catch (IOException e) {
                     lines.add("(output lost: " + e.getMessage() + ")");
                 }
             });
@@ -247,11 +282,19 @@ class ShopCommandSystemTest {
 
         /** Ctrl-C, as in a terminal: SIGINT to the script; then every JVM it started must be gone. */
         void interruptAndAwaitExit() throws Exception {
-            List<ProcessHandle> services = process.descendants().filter(p -> p.info().command()
-                .map(command -> command.endsWith("java")).orElse(false)).toList();
+            List<ProcessHandle> services = process.descendants()
+                    .filter(p -> p.info()
+                            .command()
+                            .map(command -> command.endsWith("java"))
+                            .orElse(false))
+                    .toList();
             assertThat(services).as("three service JVMs").hasSize(3);
-            new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("shop run stops on Ctrl-C").isTrue();
+            new ProcessBuilder("kill", "-INT", String.valueOf(process.pid()))
+                    .start()
+                    .waitFor();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("shop run stops on Ctrl-C")
+                    .isTrue();
             assertThat(services).as("no JVM left running").noneMatch(ProcessHandle::isAlive);
             assertThat(lines).anyMatch(line -> line.contains("stopped"));
         }

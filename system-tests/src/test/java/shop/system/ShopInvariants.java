@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,12 +20,18 @@ import org.jspecify.annotations.Nullable;
  */
 final class ShopInvariants {
 
-    /** What a client was told about an order it placed (status and amount when it kept them). */
-    record Answer(String orderId, int httpStatus, @Nullable String status, @Nullable BigDecimal amount) {
-    }
+    /**
+     * What a client was told about an order it placed (status and amount when it kept them), and
+     * whether it paid with a card that must end paid (a good one, or none: the default test card).
+     */
+    record Answer(
+            String orderId,
+            int httpStatus,
+            @Nullable String status,
+            @Nullable BigDecimal amount,
+            boolean goodCard) {}
 
-    private ShopInvariants() {
-    }
+    private ShopInvariants() {}
 
     /**
      * Waits, up to {@code timeout}, until no order is PENDING (asked through the gateway as admin,
@@ -37,22 +42,30 @@ final class ShopInvariants {
         long pending;
         do {
             Thread.sleep(500);
-            pending = gateway.get("/orders?status=PENDING&size=100", Gateway.ADMIN).json().size();
-        }
-        while (pending > 0 && java.time.Instant.now().isBefore(deadline));
+            pending = gateway.get("/orders?status=PENDING&size=100", Gateway.ADMIN)
+                    .json()
+                    .size();
+        } while (pending > 0 && java.time.Instant.now().isBefore(deadline));
         return pending;
     }
 
     /** The database rows the invariants are about. */
-    record OrderRow(String id, String status, long amountMinor) {
-    }
+    record OrderRow(String id, String status, long amountMinor) {}
 
-    record ChargeRow(String orderId, String type, String status, long amountMinor) {
-    }
+    record ChargeRow(String orderId, String type, String status, long amountMinor) {}
 
     /** What the check found: a count per invariant, and each violation named. */
-    record Found(int acknowledged, long lost, long pendingLeft, long doubleCharges, long paidWithoutOneCharge,
-            long chargesWithoutOrder, long failedButCharged, long refundsBeyondCharge, long answersContradicted,
+    record Found(
+            int acknowledged,
+            long lost,
+            long pendingLeft,
+            long doubleCharges,
+            long paidWithoutOneCharge,
+            long chargesWithoutOrder,
+            long failedButCharged,
+            long refundsBeyondCharge,
+            long answersContradicted,
+            long goodCardFailed,
             List<String> violations) {
 
         String report(Map<String, AtomicInteger> faults, int retries, int resets) {
@@ -60,9 +73,20 @@ final class ShopInvariants {
                     fault injection survived: %s; %d connection resets; %d client retries
                     orders acknowledged %d: lost %d, double charges %d, PAID without exactly one charge %d, \
                     charges without order %d, PAYMENT_FAILED but charged %d, refunds beyond charge %d, \
-                    answers contradicted %d, left PENDING %d""".formatted(faults, resets, retries, acknowledged,
-                    lost, doubleCharges, paidWithoutOneCharge, chargesWithoutOrder, failedButCharged,
-                    refundsBeyondCharge, answersContradicted, pendingLeft);
+                    answers contradicted %d, left PENDING %d, good card ended failed %d""".formatted(
+                            faults,
+                            resets,
+                            retries,
+                            acknowledged,
+                            lost,
+                            doubleCharges,
+                            paidWithoutOneCharge,
+                            chargesWithoutOrder,
+                            failedButCharged,
+                            refundsBeyondCharge,
+                            answersContradicted,
+                            pendingLeft,
+                            goodCardFailed);
         }
     }
 
@@ -70,23 +94,32 @@ final class ShopInvariants {
      * Checks the design's invariants against both databases (read after the services stopped, or
      * while they run on PostgreSQL) and every answer the clients got.
      */
-    static Found check(ShopProcesses shop, Map<String, Answer> acknowledged, Set<String> refundsAcknowledged,
-            long pendingWhileRunning) throws SQLException {
+    static Found check(
+            ShopProcesses shop,
+            Map<String, Answer> acknowledged,
+            Set<String> refundsAcknowledged,
+            long pendingWhileRunning)
+            throws SQLException {
         Map<String, OrderRow> orders = new HashMap<>();
         try (Connection db = shop.database("order-service").connect();
-                ResultSet rs = db.createStatement().executeQuery(
-                        "select cast(id as varchar(36)) as id, status, amount_minor from orders")) {
+                ResultSet rs = db.createStatement()
+                        .executeQuery("select cast(id as varchar(36)) as id, status, amount_minor from orders")) {
             while (rs.next()) {
-                orders.put(rs.getString("id"), new OrderRow(rs.getString("id"), rs.getString("status"),
-                        rs.getLong("amount_minor")));
+                orders.put(
+                        rs.getString("id"),
+                        new OrderRow(rs.getString("id"), rs.getString("status"), rs.getLong("amount_minor")));
             }
         }
         List<ChargeRow> transactions = new ArrayList<>();
         try (Connection db = shop.database("payment-service").connect();
-                ResultSet rs = db.createStatement().executeQuery(
-                        "select cast(order_id as varchar(36)) as order_id, type, status, amount_minor from transactions")) {
+                ResultSet rs = db.createStatement()
+                        .executeQuery(
+                                "select cast(order_id as varchar(36)) as order_id, type, status, amount_minor from transactions")) {
             while (rs.next()) {
-                transactions.add(new ChargeRow(rs.getString("order_id"), rs.getString("type"), rs.getString("status"),
+                transactions.add(new ChargeRow(
+                        rs.getString("order_id"),
+                        rs.getString("type"),
+                        rs.getString("status"),
                         rs.getLong("amount_minor")));
             }
         }
@@ -95,48 +128,85 @@ final class ShopInvariants {
         Map<String, ChargeRow> refunds = new HashMap<>();
         for (ChargeRow row : transactions) {
             if (row.type().equals("CHARGE") && row.status().equals("SUCCEEDED")) {
-                succeededCharges.computeIfAbsent(row.orderId(), id -> new ArrayList<>()).add(row);
+                succeededCharges
+                        .computeIfAbsent(row.orderId(), id -> new ArrayList<>())
+                        .add(row);
             }
             if (row.type().equals("REFUND")) {
                 refunds.put(row.orderId(), row);
             }
         }
-        long lost = acknowledged.keySet().stream().filter(id -> !orders.containsKey(id)).peek(
-                id -> violations.add("acknowledged order lost: " + id)).count();
-        long pendingLeft = Math.max(pendingWhileRunning,
-                orders.values().stream().filter(o -> o.status().equals("PENDING")).peek(
-                        o -> violations.add("left PENDING: " + o.id())).count());
-        long doubleCharges = succeededCharges.entrySet().stream().filter(e -> e.getValue().size() > 1).peek(
-                e -> violations.add("charged twice: " + e.getKey())).count();
+        long lost = acknowledged.keySet().stream()
+                .filter(id -> !orders.containsKey(id))
+                .peek(id -> violations.add("acknowledged order lost: " + id))
+                .count();
+        long pendingLeft = Math.max(
+                pendingWhileRunning,
+                orders.values().stream()
+                        .filter(o -> o.status().equals("PENDING"))
+                        .peek(o -> violations.add("left PENDING: " + o.id()))
+                        .count());
+        long doubleCharges = succeededCharges.entrySet().stream()
+                .filter(e -> e.getValue().size() > 1)
+                .peek(e -> violations.add("charged twice: " + e.getKey()))
+                .count();
         long paidWithoutOneCharge = orders.values().stream()
-            .filter(o -> o.status().equals("PAID") || o.status().equals("REFUNDED"))
-            .filter(o -> succeededCharges.getOrDefault(o.id(), List.of()).size() != 1
-                    || succeededCharges.get(o.id()).getFirst().amountMinor() != o.amountMinor())
-            .peek(o -> violations.add("paid without exactly one charge of its amount: " + o.id())).count();
-        long chargesWithoutOrder = succeededCharges.keySet().stream().filter(id -> !orders.containsKey(id)).peek(
-                id -> violations.add("charge without order: " + id)).count();
+                .filter(o -> o.status().equals("PAID") || o.status().equals("REFUNDED"))
+                .filter(o -> succeededCharges.getOrDefault(o.id(), List.of()).size() != 1
+                        || succeededCharges.get(o.id()).getFirst().amountMinor() != o.amountMinor())
+                .peek(o -> violations.add("paid without exactly one charge of its amount: " + o.id()))
+                .count();
+        long chargesWithoutOrder = succeededCharges.keySet().stream()
+                .filter(id -> !orders.containsKey(id))
+                .peek(id -> violations.add("charge without order: " + id))
+                .count();
         long failedButCharged = orders.values().stream()
-            .filter(o -> o.status().equals("PAYMENT_FAILED") && succeededCharges.containsKey(o.id()))
-            .peek(o -> violations.add("failed but charged: " + o.id())).count();
+                .filter(o -> o.status().equals("PAYMENT_FAILED") && succeededCharges.containsKey(o.id()))
+                .peek(o -> violations.add("failed but charged: " + o.id()))
+                .count();
         long refundsBeyondCharge = refunds.values().stream()
-            .filter(r -> !succeededCharges.containsKey(r.orderId())
-                    || r.amountMinor() > succeededCharges.get(r.orderId()).getFirst().amountMinor())
-            .peek(r -> violations.add("refund beyond its charge: " + r.orderId())).count();
-        long contradicted = acknowledged.values().stream().filter(answer -> {
-            OrderRow row = orders.get(answer.orderId());
-            if (row == null || answer.status() == null) {
-                return false;
-            }
-            boolean toldPaid = answer.status().equals("PAID");
-            boolean toldFailed = answer.status().equals("PAYMENT_FAILED");
-            boolean refunded = refundsAcknowledged.contains(answer.orderId());
-            return toldPaid && !(row.status().equals("PAID") || row.status().equals("REFUNDED"))
-                    || toldFailed && !row.status().equals("PAYMENT_FAILED")
-                    || refunded && !row.status().equals("REFUNDED")
-                    || answer.amount() != null && answer.amount().movePointRight(2).longValueExact() != row.amountMinor();
-        }).peek(answer -> violations.add("answer contradicted by the database: " + answer)).count();
-        return new Found(acknowledged.size(), lost, pendingLeft, doubleCharges, paidWithoutOneCharge,
-                chargesWithoutOrder, failedButCharged, refundsBeyondCharge, contradicted, violations);
+                .filter(r -> !succeededCharges.containsKey(r.orderId())
+                        || r.amountMinor()
+                                > succeededCharges.get(r.orderId()).getFirst().amountMinor())
+                .peek(r -> violations.add("refund beyond its charge: " + r.orderId()))
+                .count();
+        long contradicted = acknowledged.values().stream()
+                .filter(answer -> {
+                    OrderRow row = orders.get(answer.orderId());
+                    if (row == null || answer.status() == null) {
+                        return false;
+                    }
+                    boolean toldPaid = answer.status().equals("PAID");
+                    boolean toldFailed = answer.status().equals("PAYMENT_FAILED");
+                    boolean refunded = refundsAcknowledged.contains(answer.orderId());
+                    return toldPaid
+                                    && !(row.status().equals("PAID")
+                                            || row.status().equals("REFUNDED"))
+                            || toldFailed && !row.status().equals("PAYMENT_FAILED")
+                            || refunded && !row.status().equals("REFUNDED")
+                            || answer.amount() != null
+                                    && answer.amount().movePointRight(2).longValueExact() != row.amountMinor();
+                })
+                .peek(answer -> violations.add("answer contradicted by the database: " + answer))
+                .count();
+        // A 201 or 202 is a promise: whatever crashed, an order with a good card ends paid.
+        long goodCardFailed = acknowledged.values().stream()
+                .filter(Answer::goodCard)
+                .filter(answer -> orders.containsKey(answer.orderId())
+                        && orders.get(answer.orderId()).status().equals("PAYMENT_FAILED"))
+                .peek(answer -> violations.add("good card ended failed: " + answer.orderId()))
+                .count();
+        return new Found(
+                acknowledged.size(),
+                lost,
+                pendingLeft,
+                doubleCharges,
+                paidWithoutOneCharge,
+                chargesWithoutOrder,
+                failedButCharged,
+                refundsBeyondCharge,
+                contradicted,
+                goodCardFailed,
+                violations);
     }
-
 }

@@ -10,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import shop.testing.TestDatabase;
 
 /**
@@ -24,7 +22,8 @@ import shop.testing.TestDatabase;
  */
 final class ShopProcesses implements AutoCloseable {
 
-    static final Path ROOT = Path.of(System.getProperty("shop.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("shop.root", "..")).toAbsolutePath().normalize();
     static final List<String> SERVICES = List.of("payment-service", "order-service", "api-gateway");
 
     private final Path dataDir;
@@ -33,7 +32,8 @@ final class ShopProcesses implements AutoCloseable {
     private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, String> profiles = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     ShopProcesses(String name) throws IOException {
         dataDir = Files.createTempDirectory("shop-system-" + name);
@@ -83,8 +83,7 @@ final class ShopProcesses implements AutoCloseable {
                 awaitReady(service);
             }
             return this;
-        }
-        catch (Exception | Error e) {
+        } catch (Exception | Error e) {
             stop();
             throw e;
         }
@@ -95,8 +94,7 @@ final class ShopProcesses implements AutoCloseable {
         launch(service);
         try {
             awaitReady(service);
-        }
-        catch (IllegalStateException e) {
+        } catch (IllegalStateException e) {
             kill(service);
             throw e;
         }
@@ -131,18 +129,19 @@ final class ShopProcesses implements AutoCloseable {
     String log(String service) {
         try {
             return Files.readString(dataDir.resolve(service + ".log"));
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
     }
 
     private void launch(String service) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar(service).toString());
+        List<String> command = List.of(
+                java, "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar(service).toString());
         ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(service + ".log").toFile()));
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dataDir.resolve(service + ".log").toFile()));
         Map<String, String> env = builder.environment();
         env.put("SHOP_PROFILE", profiles.getOrDefault(service, "local"));
         env.put("SHOP_DATA_DIR", dataDir.toString());
@@ -184,13 +183,12 @@ final class ShopProcesses implements AutoCloseable {
     private boolean ready(int port) {
         try {
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(1)).build();
+                    .timeout(Duration.ofSeconds(1))
+                    .build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             return false;
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
@@ -199,9 +197,9 @@ final class ShopProcesses implements AutoCloseable {
     static Path jar(String service) throws IOException {
         try (var files = Files.list(ROOT.resolve(service).resolve("target"))) {
             return files.filter(f -> f.getFileName().toString().matches(service + "-.*\\.jar"))
-                .filter(f -> !f.getFileName().toString().contains("original"))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("Build " + service + " first (./mvnw package)"));
+                    .filter(f -> !f.getFileName().toString().contains("original"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("Build " + service + " first (./mvnw package)"));
         }
     }
 

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -81,17 +80,24 @@ class ShopSystemTest {
         String paid = placeWithCard("4242424242424242", 201, "PAID", null);
         String retried = placeWithCard("4000000000000119", 202, "PENDING", null);
         await().atMost(Duration.ofSeconds(30))
-            .until(() -> "PAID".equals(gateway.get("/orders/" + retried, GREGOR).json().get("status").asString()));
+                .until(() -> "PAID"
+                        .equals(gateway.get("/orders/" + retried, GREGOR)
+                                .json()
+                                .get("status")
+                                .asString()));
 
         for (String failed : List.of(declined, noFunds)) {
-            assertThat(successfulCharges(failed)).as("no charge for a declined order").isZero();
+            assertThat(successfulCharges(failed))
+                    .as("no charge for a declined order")
+                    .isZero();
         }
         assertThat(successfulCharges(paid)).isEqualTo(1);
         assertThat(successfulCharges(retried)).isEqualTo(1);
 
         assertThat(ids(gateway.get("/orders", GREGOR))).contains(paid, retried).doesNotContain(declined, noFunds);
-        assertThat(ids(gateway.get("/orders?status=PAYMENT_FAILED", GREGOR))).contains(declined, noFunds)
-            .doesNotContain(paid);
+        assertThat(ids(gateway.get("/orders?status=PAYMENT_FAILED", GREGOR)))
+                .contains(declined, noFunds)
+                .doesNotContain(paid);
     }
 
     @Test
@@ -137,17 +143,25 @@ class ShopSystemTest {
     @Test
     @Order(5)
     void refundsAPaidOrderOnce() {
-        String id = gateway.post("/orders", GREGOR, "{\"item\":\"sticker\"}").json().get("id").asString();
+        String id = gateway.post("/orders", GREGOR, "{\"item\":\"sticker\"}")
+                .json()
+                .get("id")
+                .asString();
         acknowledgedOrders.add(id);
         var refunded = gateway.post("/orders/" + id + "/refund", GREGOR, null);
         assertThat(refunded.status()).isEqualTo(200);
         assertThat(refunded.json().get("status").asString()).isEqualTo("REFUNDED");
-        assertThat(gateway.get("/transactions?orderId=" + id, ADMIN).json().valueStream()
-            .map(t -> t.get("type").asString())).containsExactlyInAnyOrder("CHARGE", "REFUND");
+        assertThat(gateway.get("/transactions?orderId=" + id, ADMIN)
+                        .json()
+                        .valueStream()
+                        .map(t -> t.get("type").asString()))
+                .containsExactlyInAnyOrder("CHARGE", "REFUND");
 
-        assertThat(gateway.post("/orders/" + id + "/refund", GREGOR, null).status()).isEqualTo(409);
+        assertThat(gateway.post("/orders/" + id + "/refund", GREGOR, null).status())
+                .isEqualTo(409);
         String failed = placeWithCard("4000000000000002", 201, "PAYMENT_FAILED", "card_declined");
-        assertThat(gateway.post("/orders/" + failed + "/refund", GREGOR, null).status()).isEqualTo(409);
+        assertThat(gateway.post("/orders/" + failed + "/refund", GREGOR, null).status())
+                .isEqualTo(409);
     }
 
     @Test
@@ -157,7 +171,8 @@ class ShopSystemTest {
         assertThat(gateway.get("/orders", null).status()).isEqualTo(401);
         assertThat(gateway.get("/orders", "not-a-key").status()).isEqualTo(401);
         assertThat(gateway.get("/orders/" + gregors, ALICE).status()).isEqualTo(404);
-        assertThat(gateway.post("/orders/" + gregors + "/refund", ALICE, null).status()).isEqualTo(404);
+        assertThat(gateway.post("/orders/" + gregors + "/refund", ALICE, null).status())
+                .isEqualTo(404);
         assertThat(ids(gateway.get("/orders?status=any", ALICE))).doesNotContain(gregors);
         assertThat(gateway.get("/transactions", GREGOR).status()).isEqualTo(403);
         assertThat(gateway.get("/transactions", ADMIN).status()).isEqualTo(200);
@@ -182,8 +197,11 @@ class ShopSystemTest {
             assertThat(response.status()).as(body).isEqualTo(status);
             assertProblem(response);
         });
-        assertThat(gateway.post("/orders", GREGOR, "{\"item\":\"cap\",\"quantity\":-1}").json().get("detail")
-            .asString()).contains("quantity");
+        assertThat(gateway.post("/orders", GREGOR, "{\"item\":\"cap\",\"quantity\":-1}")
+                        .json()
+                        .get("detail")
+                        .asString())
+                .contains("quantity");
         assertProblem(gateway.send("POST", "/orders", GREGOR, "item=cap", Map.of("Content-Type", "text/plain")), 415);
         assertProblem(gateway.post("/orders", GREGOR, "{\"item\":\"" + "x".repeat(100_000) + "\"}"), 413);
         assertProblem(gateway.get("/no/such/route", GREGOR), 404);
@@ -206,8 +224,11 @@ class ShopSystemTest {
 
         assertThat(ids(allOrdersResponse())).containsExactlyElementsOf(ordersBefore);
         assertThat(ids(gateway.get("/transactions?size=500", ADMIN))).containsExactlyElementsOf(transactionsBefore);
-        assertThat(gateway.get("/orders/" + acknowledgedOrders.getFirst(), GREGOR).json().get("status").asString())
-            .isEqualTo("PAID");
+        assertThat(gateway.get("/orders/" + acknowledgedOrders.getFirst(), GREGOR)
+                        .json()
+                        .get("status")
+                        .asString())
+                .isEqualTo("PAID");
     }
 
     private String placeWithCard(String card, int expectedStatus, String orderStatus, String reason) {
@@ -223,9 +244,12 @@ class ShopSystemTest {
     }
 
     private long successfulCharges(String orderId) {
-        return gateway.get("/transactions?orderId=" + orderId, ADMIN).json().valueStream()
-            .filter(t -> t.get("type").asString().equals("CHARGE") && t.get("success").asBoolean())
-            .count();
+        return gateway.get("/transactions?orderId=" + orderId, ADMIN)
+                .json()
+                .valueStream()
+                .filter(t -> t.get("type").asString().equals("CHARGE")
+                        && t.get("success").asBoolean())
+                .count();
     }
 
     private Gateway.Response allOrdersResponse() {
@@ -238,7 +262,10 @@ class ShopSystemTest {
 
     private static List<String> ids(Gateway.Response response) {
         assertThat(response.status()).isEqualTo(200);
-        return response.json().valueStream().map(node -> node.get("id").asString()).toList();
+        return response.json()
+                .valueStream()
+                .map(node -> node.get("id").asString())
+                .toList();
     }
 
     private static void assertProblem(Gateway.Response response, int status) {

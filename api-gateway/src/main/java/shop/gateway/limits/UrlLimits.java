@@ -1,5 +1,6 @@
 package shop.gateway.limits;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import shop.defaults.Problem;
@@ -20,6 +21,8 @@ public final class UrlLimits {
     public static void check(RoutingContext context) {
         String uri = context.request().uri();
         if (!printableAscii(uri)) {
+            // Not HTTP (RFC 9112 allows no such byte in a request target): answer, then close the connection.
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
             context.fail(invalid("(url)", "The URL has characters that must be percent-encoded"));
             return;
         }
