@@ -42,6 +42,14 @@ public final class ServiceRuntime {
     public static final int MAX_BODY_BYTES = 16 * 1024;
 
     private static final Duration GRACE = Duration.ofSeconds(20);
+    /** A connection silent this long is closed by the server. */
+    private static final int IDLE_SECONDS = 8;
+    /**
+     * How long the services' own clients keep an idle connection: less than the server's idle time,
+     * so that a call never goes out on a connection the other side is closing.
+     */
+    public static final int CLIENT_KEEP_ALIVE_SECONDS = IDLE_SECONDS - 3;
+
     private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
     private final String name;
@@ -159,7 +167,7 @@ public final class ServiceRuntime {
                 .setMaxHeaderSize(8 * 1024)
                 // A connection silent this long is closed: a client that sends its request too slowly is hung up on,
                 // and idle keep-alive connections go (the services' own clients keep theirs for less).
-                .setIdleTimeout(8)
+                .setIdleTimeout(IDLE_SECONDS)
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 // Every request is traced (sampling decides what is kept), not only those that came with a trace.
                 .setTracingPolicy(TracingPolicy.ALWAYS)

@@ -70,6 +70,7 @@ public final class Downstream {
                         .setDefaultPort(url.getPort() > 0 ? url.getPort() : 80)
                         .setConnectTimeout((int) downstreams.connectTimeout().toMillis())
                         .setKeepAlive(true)
+                        .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
                         .setName(service))
                 .with(new PoolOptions().setHttp1MaxSize(POOL_SIZE))
                 .build();

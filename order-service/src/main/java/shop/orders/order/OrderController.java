@@ -3,16 +3,15 @@ package shop.orders.order;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Caller;
 import shop.defaults.InternalAuthentication;
 import shop.defaults.Problem;
-import shop.defaults.Problems;
+import shop.defaults.QueryParameters;
 import shop.defaults.StrictJson;
 import shop.orders.order.OrderProblem.AdminOnly;
 import shop.orders.order.OrderProblem.CurrencyMismatch;
@@ -72,27 +71,25 @@ public final class OrderController {
                             .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                             .end(StrictJson.write(OrderView.of(order)));
                 })
-                .onFailure(failure -> fail(context, failure));
+                .onFailure(context::fail);
     }
 
     /** {@code GET /orders}. */
     public void list(RoutingContext context) {
         Caller caller = InternalAuthentication.caller(context);
-        List<Problem.FieldError> errors = new ArrayList<>(0);
-        String status = text(context, "status", "PAID", errors);
+        QueryParameters query = new QueryParameters(context);
+        String status = query.text("status", "PAID");
         if (!STATUS.matcher(status).matches()) {
-            errors.add(new Problem.FieldError("status", "must be one of PENDING, PAID, PAYMENT_FAILED, REFUNDED, any"));
+            query.invalid("status", "must be one of PENDING, PAID, PAYMENT_FAILED, REFUNDED, any", null);
         }
         String customer = context.request().getParam("customer");
         if (customer != null && (customer.isEmpty() || customer.length() > 100)) {
-            errors.add(new Problem.FieldError("customer", "size must be between 1 and 100"));
+            query.invalid("customer", "size must be between 1 and 100", null);
         }
-        int page = integer(context, "page", 0, 0, 100_000, errors);
-        int size = integer(context, "size", 20, 1, 100, errors);
-        boolean stuck = flag(context, "stuck", errors);
-        if (!errors.isEmpty()) {
-            throw new shop.defaults.ProblemException(Problem.invalid("The query parameters are not valid", errors));
-        }
+        int page = query.integer("page", 0, 0, 100_000);
+        int size = query.integer("size", 20, 1, 100);
+        boolean stuck = query.flag("stuck");
+        query.check();
         Future<List<Order>> found = stuck
                 ? orders.stuck(caller, page, size)
                 : orders.list(caller, customer, "any".equals(status) ? null : OrderStatus.valueOf(status), page, size);
@@ -114,7 +111,7 @@ public final class OrderController {
         Caller caller = InternalAuthentication.caller(context);
         attempt(() -> orders.refund(caller, context.pathParam("id")))
                 .onSuccess(order -> json(context, 200, OrderView.of(order)))
-                .onFailure(failure -> fail(context, failure));
+                .onFailure(context::fail);
     }
 
     /** The HTTP problem of each order problem; null for any other failure. */
@@ -135,40 +132,17 @@ public final class OrderController {
             case CustomerMismatch e -> Problem.of(403, "forbidden", detail);
             case AdminOnly e -> Problem.of(403, "forbidden", detail);
             case OrderNotFound e -> Problem.of(404, "order-not-found", detail);
-            case PriceMismatch e -> Problem.of(409, "price-mismatch", detail);
+            case PriceMismatch e -> Problem.of(409, "price-mismatch", detail).with("catalogPrice", e.catalogPrice());
             case CurrencyMismatch e -> Problem.of(409, "currency-mismatch", detail);
             case OrderNotRefundable e -> Problem.of(409, "order-not-refundable", detail);
             case IdempotencyKeyReused e -> Problem.of(422, "idempotency-key-reused", detail);
-            case PaymentServiceUnavailable e -> Problem.of(503, "payment-service-unavailable", detail);
-            case TooManyPendingOrders e -> Problem.of(503, "too-many-pending-orders", detail);
-            case PaymentMethodNotDurable e -> Problem.of(503, "payment-method-not-durable", detail);
+            case PaymentServiceUnavailable e ->
+                Problem.of(503, "payment-service-unavailable", detail).retryAfter(Duration.ofSeconds(1));
+            case TooManyPendingOrders e ->
+                Problem.of(503, "too-many-pending-orders", detail).retryAfter(Duration.ofSeconds(5));
+            case PaymentMethodNotDurable e ->
+                Problem.of(503, "payment-method-not-durable", detail).retryAfter(Duration.ofSeconds(30));
         };
-    }
-
-    /**
-     * What the shared failure handler cannot add by itself: when to come back after a 503, and,
-     * with a price mismatch, the price that would be charged ({@code catalogPrice}).
-     */
-    private static void fail(RoutingContext context, Throwable failure) {
-        String retryAfter = switch (failure) {
-            case TooManyPendingOrders e -> "5";
-            case PaymentMethodNotDurable e -> "30";
-            case PaymentServiceUnavailable e -> "1";
-            default -> null;
-        };
-        if (retryAfter != null) {
-            context.response().putHeader(HttpHeaders.RETRY_AFTER, retryAfter);
-        }
-        if (failure instanceof PriceMismatch mismatch && !context.response().headWritten()) {
-            Map<String, Object> body = Problems.body(problemOf(mismatch));
-            body.put("catalogPrice", mismatch.catalogPrice());
-            context.response()
-                    .setStatusCode(409)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problems.CONTENT_TYPE)
-                    .end(StrictJson.write(body));
-            return;
-        }
-        context.fail(failure);
     }
 
     private static <T> Future<T> attempt(Supplier<Future<T>> work) {
@@ -194,40 +168,5 @@ public final class OrderController {
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .end(StrictJson.write(body));
-    }
-
-    private static String text(RoutingContext context, String name, String fallback, List<Problem.FieldError> errors) {
-        String value = context.request().getParam(name);
-        return value == null ? fallback : value;
-    }
-
-    private static int integer(
-            RoutingContext context, String name, int fallback, int min, int max, List<Problem.FieldError> errors) {
-        String value = context.request().getParam(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int number = Integer.parseInt(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // refused below, in the same words
-        }
-        errors.add(new Problem.FieldError(name, "must be a whole number from %d to %d".formatted(min, max)));
-        return fallback;
-    }
-
-    private static boolean flag(RoutingContext context, String name, List<Problem.FieldError> errors) {
-        String value = context.request().getParam(name);
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        errors.add(new Problem.FieldError(name, "must be true or false"));
-        return false;
     }
 }

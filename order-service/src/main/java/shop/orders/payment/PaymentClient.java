@@ -28,6 +28,7 @@ import shop.defaults.HttpMetrics;
 import shop.defaults.InternalTokens;
 import shop.defaults.Money;
 import shop.defaults.Role;
+import shop.defaults.ServiceRuntime;
 import shop.defaults.StrictJson;
 
 /**
@@ -81,6 +82,7 @@ public final class PaymentClient {
                         .setDefaultPort(port)
                         .setSsl(https)
                         .setKeepAlive(true)
+                        .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
                         .setConnectTimeout((int) settings.connectTimeout().toMillis()))
                 .with(new PoolOptions().setHttp1MaxSize(settings.connections()))
                 .build();

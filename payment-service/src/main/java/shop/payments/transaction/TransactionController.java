@@ -5,14 +5,14 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Caller;
 import shop.defaults.InternalAuthentication;
 import shop.defaults.InternalCall;
 import shop.defaults.Problem;
+import shop.defaults.QueryParameters;
 import shop.defaults.StrictJson;
 import shop.payments.processor.PaymentProcessor;
 import shop.payments.transaction.PaymentProblem.AdminOnly;
@@ -51,7 +51,7 @@ public final class TransactionController {
         ChargeRequest request = StrictJson.read(context.body().buffer(), ChargeRequest.class);
         payments.charge(request.orderId(), request.money(), request.paymentMethod())
                 .onSuccess(result -> answer(context, result))
-                .onFailure(failure -> fail(context, failure));
+                .onFailure(context::fail);
     }
 
     /** {@code POST /refunds}: 201 new, 200 repeated, 400, 403, 409 {@code nothing-to-refund}, 503 processor. */
@@ -61,7 +61,7 @@ public final class TransactionController {
         RefundRequest request = StrictJson.read(context.body().buffer(), RefundRequest.class);
         payments.refund(request.orderId())
                 .onSuccess(result -> answer(context, result))
-                .onFailure(failure -> fail(context, failure));
+                .onFailure(context::fail);
     }
 
     /** {@code GET /transactions?orderId&page&size}: admins only (403), newest first; 400 names a bad parameter. */
@@ -70,13 +70,11 @@ public final class TransactionController {
         if (!caller.isAdmin()) {
             throw new AdminOnly();
         }
-        List<Problem.FieldError> errors = new ArrayList<>(0);
-        UUID orderId = uuid(context, "orderId", errors);
-        int page = integer(context, "page", 0, 0, 100_000, errors);
-        int size = integer(context, "size", 50, 1, 500, errors);
-        if (!errors.isEmpty()) {
-            throw Requests.invalid(errors);
-        }
+        QueryParameters query = new QueryParameters(context);
+        UUID orderId = query.uuid("orderId");
+        int page = query.integer("page", 0, 0, 100_000);
+        int size = query.integer("size", 50, 1, 500);
+        query.check();
         payments.list(orderId, page, size)
                 .onSuccess(transactions -> context.response()
                         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
@@ -95,7 +93,9 @@ public final class TransactionController {
             case NothingToRefund e -> Problem.of(409, "nothing-to-refund", e.getMessage());
             case NotOrderService e -> Problem.of(403, "forbidden", e.getMessage());
             case AdminOnly e -> Problem.of(403, "forbidden", e.getMessage());
-            case ProcessorUnavailable e -> Problem.of(503, "processor-unavailable", e.getMessage());
+            // The processor's failure is temporary: say when to come back.
+            case ProcessorUnavailable e ->
+                Problem.of(503, "processor-unavailable", e.getMessage()).retryAfter(Duration.ofSeconds(1));
         };
     }
 
@@ -112,44 +112,5 @@ public final class TransactionController {
                 .setStatusCode(result.created() ? 201 : 200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .end(StrictJson.write(TransactionView.of(result.transaction())));
-    }
-
-    private static void fail(RoutingContext context, Throwable failure) {
-        if (failure instanceof ProcessorUnavailable) {
-            // The processor's failure is temporary: say when to come back.
-            context.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-        }
-        context.fail(failure);
-    }
-
-    private static @Nullable UUID uuid(RoutingContext context, String name, List<Problem.FieldError> errors) {
-        String value = context.request().getParam(name);
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            errors.add(new Problem.FieldError(name, "must be a UUID"));
-            return null;
-        }
-    }
-
-    private static int integer(
-            RoutingContext context, String name, int fallback, int min, int max, List<Problem.FieldError> errors) {
-        String value = context.request().getParam(name);
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int number = Integer.parseInt(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // refused below, in the same words
-        }
-        errors.add(new Problem.FieldError(name, "must be a whole number from %d to %d".formatted(min, max)));
-        return fallback;
     }
 }
