@@ -27,6 +27,27 @@ class InternalTokensTest {
     }
 
     @Test
+    void usesATokenAgainForHalfItsLifeAndTakesAKnownOneUntilItExpires() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        InternalTokens issuer = tokens("api-gateway", KEY, clock);
+        InternalTokens checker = tokens("order-service", KEY, clock);
+        Caller gregor = new Caller("Gregor", Role.CUSTOMER);
+        String first = issuer.issue("order-service", gregor);
+        assertThat(issuer.issue("order-service", gregor)).isEqualTo(first);
+        assertThat(issuer.issue("order-service", new Caller("Alice", Role.CUSTOMER)))
+                .isNotEqualTo(first);
+        assertThat(issuer.issue("payment-service", gregor)).isNotEqualTo(first);
+        assertThat(checker.verify(first)).isEqualTo(new InternalCall("api-gateway", gregor));
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(issuer.issue("order-service", gregor))
+                .as("renewed after half its life")
+                .isNotEqualTo(first);
+        assertThat(checker.verify(first)).as("still valid").isNotNull();
+        clock.advance(Duration.ofSeconds(35));
+        assertThat(checker.verify(first)).as("expired, though checked before").isNull();
+    }
+
+    @Test
     void refusesATokenMeantForAnotherService() {
         assertThat(orderService.verify(gateway.issue("payment-service", null))).isNull();
     }
@@ -70,5 +91,34 @@ class InternalTokensTest {
 
     private static InternalTokens tokens(String service, String key, Clock clock) {
         return new InternalTokens(service, new InternalAuthSettings(key, Duration.ofSeconds(60)), clock);
+    }
+
+    /** A clock the test moves. */
+    private static final class MutableClock extends Clock {
+
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 }
