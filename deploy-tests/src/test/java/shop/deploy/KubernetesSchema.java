@@ -1,9 +1,5 @@
 package shop.deploy;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.util.Map;
-
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
@@ -15,6 +11,9 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
 
 /**
  * Checks an object against the Kubernetes API schema, offline: the models of the official Java
@@ -42,8 +41,7 @@ final class KubernetesSchema {
         new JSON(); // installs the client's type adapters (quantities, int-or-string, dates)
     }
 
-    private KubernetesSchema() {
-    }
+    private KubernetesSchema() {}
 
     /** Reads the object as its API type; throws {@link InvalidObject} saying what is wrong. */
     static <T> T read(Map<String, Object> object, Class<T> type) {

@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class KubernetesSchemaTest {
 
@@ -32,23 +31,29 @@ class KubernetesSchemaTest {
     @Test
     void refusesAnUnknownField() {
         String deployment = deployment().replace("  replicas: 1", "  replicas: 1\n  replica: 2");
-        assertThatThrownBy(() -> KubernetesSchema.read(Kustomize.parse(deployment).getFirst()))
-                .isInstanceOf(KubernetesSchema.InvalidObject.class).hasMessageContaining("replica");
+        assertThatThrownBy(
+                        () -> KubernetesSchema.read(Kustomize.parse(deployment).getFirst()))
+                .isInstanceOf(KubernetesSchema.InvalidObject.class)
+                .hasMessageContaining("replica");
     }
 
     @Test
     void refusesAMissingRequiredField() {
         String deployment = deployment().replace("          image: shop/x:1\n", "");
         String noContainerName = deployment().replace("        - name: x\n          image", "        - image");
-        assertThatThrownBy(() -> KubernetesSchema.read(Kustomize.parse(noContainerName).getFirst()))
-                .isInstanceOf(KubernetesSchema.InvalidObject.class).hasMessageContaining("name");
-        assertThat(KubernetesSchema.read(Kustomize.parse(deployment).getFirst())).isNotNull(); // image is optional
+        assertThatThrownBy(() ->
+                        KubernetesSchema.read(Kustomize.parse(noContainerName).getFirst()))
+                .isInstanceOf(KubernetesSchema.InvalidObject.class)
+                .hasMessageContaining("name");
+        assertThat(KubernetesSchema.read(Kustomize.parse(deployment).getFirst()))
+                .isNotNull(); // image is optional
     }
 
     @Test
     void refusesAValueOfTheWrongType() {
         String deployment = deployment().replace("  replicas: 1", "  replicas: two");
-        assertThatThrownBy(() -> KubernetesSchema.read(Kustomize.parse(deployment).getFirst()))
+        assertThatThrownBy(
+                        () -> KubernetesSchema.read(Kustomize.parse(deployment).getFirst()))
                 .isInstanceOf(KubernetesSchema.InvalidObject.class);
         String labels = deployment().replace("      labels: {app: x}", "      labels: [x]");
         assertThatThrownBy(() -> KubernetesSchema.read(Kustomize.parse(labels).getFirst()))
@@ -59,8 +64,10 @@ class KubernetesSchemaTest {
     void refusesRemovedApiVersions() {
         for (String removed : List.of("extensions/v1beta1", "apps/v1beta2")) {
             String deployment = deployment().replace("apiVersion: apps/v1", "apiVersion: " + removed);
-            assertThatThrownBy(() -> KubernetesSchema.read(Kustomize.parse(deployment).getFirst()))
-                    .isInstanceOf(KubernetesSchema.InvalidObject.class).hasMessageContaining("not an API");
+            assertThatThrownBy(() ->
+                            KubernetesSchema.read(Kustomize.parse(deployment).getFirst()))
+                    .isInstanceOf(KubernetesSchema.InvalidObject.class)
+                    .hasMessageContaining("not an API");
         }
         String budget = """
                 apiVersion: policy/v1beta1

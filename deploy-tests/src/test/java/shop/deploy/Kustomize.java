@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -16,10 +15,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /** Renders a Kustomize folder under k8s/ with {@code kubectl kustomize}, as a user would. */
 final class Kustomize {
 
-    static final Path ROOT = Path.of(System.getProperty("shop.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("shop.root", "..")).toAbsolutePath().normalize();
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** The rendered objects of k8s/{folder}, in kubectl's order. */
     static List<Map<String, Object>> render(String folder) {
@@ -32,7 +31,9 @@ final class Kustomize {
             Path out = Files.createTempFile("kustomize", ".yaml");
             try {
                 Process kubectl = new ProcessBuilder(kubectl(), "kustomize", dir.toString())
-                        .redirectOutput(out.toFile()).redirectErrorStream(false).start();
+                        .redirectOutput(out.toFile())
+                        .redirectErrorStream(false)
+                        .start();
                 String errors = new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!kubectl.waitFor(60, TimeUnit.SECONDS) || kubectl.exitValue() != 0) {
                     throw new IllegalStateException("kubectl kustomize " + dir + " failed: " + errors);

@@ -1,9 +1,5 @@
 package shop.deploy;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
@@ -13,12 +9,17 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** One rendered overlay, every object read as its API type (so every object is schema-checked). */
 record Manifests(String overlay, List<Object> objects) {
 
     static Manifests of(String overlay) {
-        return new Manifests(overlay, Kustomize.render(overlay).stream().map(KubernetesSchema::read).toList());
+        return new Manifests(
+                overlay,
+                Kustomize.render(overlay).stream().map(KubernetesSchema::read).toList());
     }
 
     <T> List<T> all(Class<T> type) {
@@ -56,16 +57,21 @@ record Manifests(String overlay, List<Object> objects) {
     /** The pod templates of every workload: Deployments and StatefulSets. */
     List<V1PodTemplateSpec> podTemplates() {
         return java.util.stream.Stream.concat(
-                deployments().stream().map(d -> d.getSpec().getTemplate()),
-                all(V1StatefulSet.class).stream().map(s -> s.getSpec().getTemplate())).toList();
+                        deployments().stream().map(d -> d.getSpec().getTemplate()),
+                        all(V1StatefulSet.class).stream().map(s -> s.getSpec().getTemplate()))
+                .toList();
     }
 
     Optional<V1ConfigMap> configMap(String name) {
-        return configMaps().stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst();
+        return configMaps().stream()
+                .filter(c -> c.getMetadata().getName().equals(name))
+                .findFirst();
     }
 
     Optional<V1Secret> secret(String name) {
-        return secrets().stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst();
+        return secrets().stream()
+                .filter(s -> s.getMetadata().getName().equals(name))
+                .findFirst();
     }
 
     /** Every value a container gets from a ConfigMap, by ConfigMap name: all the configuration. */
@@ -78,7 +84,8 @@ record Manifests(String overlay, List<Object> objects) {
         });
         secrets().forEach(s -> {
             if (s.getData() != null) {
-                s.getData().forEach((key, value) -> values.put(s.getMetadata().getName() + "/" + key, new String(value)));
+                s.getData()
+                        .forEach((key, value) -> values.put(s.getMetadata().getName() + "/" + key, new String(value)));
             }
         });
         return values;

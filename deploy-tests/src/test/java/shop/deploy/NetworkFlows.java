@@ -1,12 +1,11 @@
 package shop.deploy;
 
-import java.util.List;
-import java.util.Map;
-
 import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1NetworkPolicyPeer;
 import io.kubernetes.client.openapi.models.V1NetworkPolicyPort;
+import java.util.List;
+import java.util.Map;
 
 /**
  * What a set of NetworkPolicies lets through, evaluated as Kubernetes does: a pod that no policy
@@ -16,11 +15,11 @@ import io.kubernetes.client.openapi.models.V1NetworkPolicyPort;
 record NetworkFlows(String namespace, List<V1NetworkPolicy> policies) {
 
     /** One end of a connection: a pod (namespace and labels) or an address outside the cluster. */
-    record Endpoint(String name, String namespace, Map<String, String> namespaceLabels, Map<String, String> labels, String ip) {
+    record Endpoint(
+            String name, String namespace, Map<String, String> namespaceLabels, Map<String, String> labels, String ip) {
 
         static Endpoint pod(String name, String namespace, Map<String, String> labels) {
-            return new Endpoint(name, namespace,
-                    Map.of("kubernetes.io/metadata.name", namespace), labels, null);
+            return new Endpoint(name, namespace, Map.of("kubernetes.io/metadata.name", namespace), labels, null);
         }
 
         static Endpoint outside(String name, String ip) {
@@ -41,9 +40,12 @@ record NetworkFlows(String namespace, List<V1NetworkPolicy> policies) {
             return true; // not governed by these policies
         }
         List<V1NetworkPolicy> selecting = selecting(from, "Egress");
-        return selecting.isEmpty() || selecting.stream().anyMatch(p -> p.getSpec().getEgress() != null
-                && p.getSpec().getEgress().stream().anyMatch(rule ->
-                        peersMatch(rule.getTo(), to) && portsMatch(rule.getPorts(), protocol, port)));
+        return selecting.isEmpty()
+                || selecting.stream()
+                        .anyMatch(p -> p.getSpec().getEgress() != null
+                                && p.getSpec().getEgress().stream()
+                                        .anyMatch(rule -> peersMatch(rule.getTo(), to)
+                                                && portsMatch(rule.getPorts(), protocol, port)));
     }
 
     private boolean ingressAllows(Endpoint from, Endpoint to, String protocol, int port) {
@@ -51,15 +53,20 @@ record NetworkFlows(String namespace, List<V1NetworkPolicy> policies) {
             return true;
         }
         List<V1NetworkPolicy> selecting = selecting(to, "Ingress");
-        return selecting.isEmpty() || selecting.stream().anyMatch(p -> p.getSpec().getIngress() != null
-                && p.getSpec().getIngress().stream().anyMatch(rule ->
-                        peersMatch(rule.getFrom(), from) && portsMatch(rule.getPorts(), protocol, port)));
+        return selecting.isEmpty()
+                || selecting.stream()
+                        .anyMatch(p -> p.getSpec().getIngress() != null
+                                && p.getSpec().getIngress().stream()
+                                        .anyMatch(rule -> peersMatch(rule.getFrom(), from)
+                                                && portsMatch(rule.getPorts(), protocol, port)));
     }
 
     private List<V1NetworkPolicy> selecting(Endpoint pod, String direction) {
-        return policies.stream().filter(p -> p.getSpec().getPolicyTypes() != null
-                && p.getSpec().getPolicyTypes().contains(direction)
-                && matches(p.getSpec().getPodSelector(), pod.labels())).toList();
+        return policies.stream()
+                .filter(p -> p.getSpec().getPolicyTypes() != null
+                        && p.getSpec().getPolicyTypes().contains(direction)
+                        && matches(p.getSpec().getPodSelector(), pod.labels()))
+                .toList();
     }
 
     private boolean peersMatch(List<V1NetworkPolicyPeer> peers, Endpoint other) {
@@ -80,29 +87,35 @@ record NetworkFlows(String namespace, List<V1NetworkPolicy> policies) {
     }
 
     private static boolean portsMatch(List<V1NetworkPolicyPort> ports, String protocol, int port) {
-        return ports == null || ports.isEmpty() || ports.stream().anyMatch(p ->
-                (p.getProtocol() == null ? "TCP" : p.getProtocol()).equals(protocol)
-                        && (p.getPort() == null || (p.getPort().isInteger() && p.getPort().getIntValue() == port)));
+        return ports == null
+                || ports.isEmpty()
+                || ports.stream()
+                        .anyMatch(p -> (p.getProtocol() == null ? "TCP" : p.getProtocol()).equals(protocol)
+                                && (p.getPort() == null
+                                        || (p.getPort().isInteger()
+                                                && p.getPort().getIntValue() == port)));
     }
 
     static boolean matches(V1LabelSelector selector, Map<String, String> labels) {
         if (selector == null) {
             return true;
         }
-        if (selector.getMatchLabels() != null && !selector.getMatchLabels().entrySet().stream()
-                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+        if (selector.getMatchLabels() != null
+                && !selector.getMatchLabels().entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
             return false;
         }
-        return selector.getMatchExpressions() == null || selector.getMatchExpressions().stream().allMatch(e -> {
-            String value = labels.get(e.getKey());
-            return switch (e.getOperator()) {
-                case "In" -> value != null && e.getValues().contains(value);
-                case "NotIn" -> value == null || !e.getValues().contains(value);
-                case "Exists" -> value != null;
-                case "DoesNotExist" -> value == null;
-                default -> throw new IllegalArgumentException("unknown operator " + e.getOperator());
-            };
-        });
+        return selector.getMatchExpressions() == null
+                || selector.getMatchExpressions().stream().allMatch(e -> {
+                    String value = labels.get(e.getKey());
+                    return switch (e.getOperator()) {
+                        case "In" -> value != null && e.getValues().contains(value);
+                        case "NotIn" -> value == null || !e.getValues().contains(value);
+                        case "Exists" -> value != null;
+                        case "DoesNotExist" -> value == null;
+                        default -> throw new IllegalArgumentException("unknown operator " + e.getOperator());
+                    };
+                });
     }
 
     static boolean inCidr(String ip, String cidr) {

@@ -2,6 +2,8 @@ package shop.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,9 +17,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +25,11 @@ import org.junit.jupiter.api.Test;
  */
 class ObservabilityTest {
 
-    private static final List<String> MODULES = List.of("service-defaults", "api-gateway", "order-service", "payment-service");
+    private static final List<String> MODULES =
+            List.of("service-defaults", "api-gateway", "order-service", "payment-service");
     /** Micrometer's meters by their builder: {@code Counter.builder("shop.payments")}, {@code registry.timer("...")}. */
-    private static final Pattern METER = Pattern.compile("(?:\\.builder|\\.counter|\\.timer|\\.gauge|\\.summary)\\(\\s*\"([a-z][a-z0-9.]*)\"");
+    private static final Pattern METER =
+            Pattern.compile("(?:\\.builder|\\.counter|\\.timer|\\.gauge|\\.summary)\\(\\s*\"([a-z][a-z0-9.]*)\"");
     /** What the Prometheus registry appends to a meter's name: its base unit, then the series' suffix. */
     private static final Pattern SUFFIXES = Pattern.compile("(_seconds|_bytes)?(_total|_count|_sum|_max|_bucket)?");
     /** The metrics of the binders a service may use, by the binder's class name. */
@@ -43,8 +44,9 @@ class ObservabilityTest {
             "TaggedCircuitBreakerMetrics", List.of("resilience4j_circuitbreaker_"));
     /** What Prometheus records of each scrape itself. */
     private static final Set<String> PROMETHEUS = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
-    private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
-            "and", "or", "unless", "bool", "offset");
+
+    private static final Set<String> KEYWORDS = Set.of(
+            "by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset");
 
     @Test
     void theDashboardAndTheAlertsUseOnlyMetricsTheServicesExport() {
@@ -55,7 +57,8 @@ class ObservabilityTest {
         assertThat(queries).as("queries in the dashboard and the alerts").hasSizeGreaterThanOrEqualTo(10);
         assertThat(used).contains("http_server_requests_seconds_count", "shop_payments_total", "jvm_memory_used_bytes");
         assertThat(used.stream().filter(metric -> !exported.exports(metric)).toList())
-                .as("metrics no service exports").isEmpty();
+                .as("metrics no service exports")
+                .isEmpty();
     }
 
     @Test
@@ -75,8 +78,10 @@ class ObservabilityTest {
         List<String> queries = new ArrayList<>();
         for (Map<String, Object> object : Kustomize.render("observability")) {
             switch ((String) object.get("kind")) {
-                case "ConfigMap" -> ((Map<String, String>) object.get("data")).values()
-                        .forEach(json -> collectExpressions(JsonParser.parseString(json), queries));
+                case "ConfigMap" ->
+                    ((Map<String, String>) object.get("data"))
+                            .values()
+                            .forEach(json -> collectExpressions(JsonParser.parseString(json), queries));
                 case "PrometheusRule" -> {
                     Map<String, Object> spec = (Map<String, Object>) object.get("spec");
                     for (Map<String, Object> group : (List<Map<String, Object>>) spec.get("groups")) {
@@ -85,7 +90,7 @@ class ObservabilityTest {
                         }
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         return queries;
@@ -112,7 +117,8 @@ class ObservabilityTest {
                 .replaceAll("\\[[^]]*]", " ")
                 .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ");
         Set<String> metrics = new LinkedHashSet<>();
-        Matcher token = Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\b(\\s*\\()?").matcher(bare);
+        Matcher token =
+                Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\b(\\s*\\()?").matcher(bare);
         while (token.find()) {
             if (token.group(2) == null && !KEYWORDS.contains(token.group(1))) {
                 metrics.add(token.group(1));
@@ -126,8 +132,10 @@ class ObservabilityTest {
         boolean exports(String metric) {
             return PROMETHEUS.contains(metric)
                     || binderPrefixes.stream().anyMatch(metric::startsWith)
-                    || meters.stream().anyMatch(meter -> metric.startsWith(meter)
-                            && SUFFIXES.matcher(metric.substring(meter.length())).matches());
+                    || meters.stream()
+                            .anyMatch(meter -> metric.startsWith(meter)
+                                    && SUFFIXES.matcher(metric.substring(meter.length()))
+                                            .matches());
         }
     }
 
@@ -137,7 +145,8 @@ class ObservabilityTest {
         Set<String> prefixes = new HashSet<>();
         for (String module : MODULES) {
             try (Stream<Path> files = Files.walk(Kustomize.ROOT.resolve(module).resolve("src/main/java"))) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     String code = Files.readString(file);
                     Matcher meter = METER.matcher(code);
                     while (meter.find()) {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,8 @@ class PodmanDeploymentIT {
     private static final String NETWORK = "shop-deploy-test";
     private static final Path WORK = Kustomize.ROOT.resolve("deploy-tests/target/podman");
     private static final Path KUBE_FILE = WORK.resolve("shop.yaml");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static Podman podman;
     private static final List<String> secrets = new ArrayList<>();
@@ -42,10 +42,14 @@ class PodmanDeploymentIT {
 
     @BeforeAll
     static void playTheLocalOverlay() throws Exception {
-        List<Path> images = SERVICES.stream().map(s -> Kustomize.ROOT.resolve(s + "/target/jib-image.tar")).toList();
+        List<Path> images = SERVICES.stream()
+                .map(s -> Kustomize.ROOT.resolve(s + "/target/jib-image.tar"))
+                .toList();
         boolean ready = Podman.installed() && images.stream().allMatch(Files::exists);
         if ("true".equals(System.getenv("CI"))) {
-            assertThat(ready).as("podman and the images (%s) are here: .ci/run makes them", images).isTrue();
+            assertThat(ready)
+                    .as("podman and the images (%s) are here: .ci/run makes them", images)
+                    .isTrue();
         }
         assumeTrue(ready, "podman or the images are missing: build them with SHOP_IMAGE_BASE set or -Pimages");
         podman = new Podman(WORK);
@@ -67,7 +71,7 @@ class PodmanDeploymentIT {
         List<Map<String, Object>> pods = new ArrayList<>();
         for (Map<String, Object> object : objects) {
             switch ((String) object.get("kind")) {
-                case "Namespace", "Service" -> { }
+                case "Namespace", "Service" -> {}
                 case "ConfigMap" -> {
                     volumes.add(KubernetesSchema.name(object).substring("ConfigMap ".length()));
                     pods.add(object);
@@ -107,17 +111,24 @@ class PodmanDeploymentIT {
         awaitReady("order-service", 8081);
         String gateway = awaitReady("api-gateway", 8080);
 
-        HttpResponse<String> placed = HTTP.send(HttpRequest.newBuilder(URI.create(gateway + "/orders"))
-                .header("Authorization", "Bearer k8s-local-gregor-key").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("""
+        HttpResponse<String> placed = HTTP.send(
+                HttpRequest.newBuilder(URI.create(gateway + "/orders"))
+                        .header("Authorization", "Bearer k8s-local-gregor-key")
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("""
                         {"item": "mug", "price": 12.50, "customer": "Gregor", "paymentMethod": "4242424242424242"}"""))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
         assertThat(placed.body()).contains("\"status\":\"PAID\"", "\"customer\":\"Gregor\"");
 
         String location = placed.headers().firstValue("Location").orElseThrow();
-        HttpResponse<String> read = HTTP.send(HttpRequest.newBuilder(URI.create(gateway).resolve(location))
-                .header("Authorization", "Bearer k8s-local-gregor-key").timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> read = HTTP.send(
+                HttpRequest.newBuilder(URI.create(gateway).resolve(location))
+                        .header("Authorization", "Bearer k8s-local-gregor-key")
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.body()).contains("\"status\":\"PAID\"");
@@ -127,22 +138,36 @@ class PodmanDeploymentIT {
     void runsEveryServiceAsNonRootOnAReadOnlyRootFilesystem() {
         for (String service : SERVICES) {
             String container = service + "-pod-0-" + service;
-            assertThat(podman.run("inspect", container, "--format", "{{.Config.User}}")).as(container).startsWith("65532");
-            assertThat(podman.run("inspect", container, "--format", "{{.HostConfig.ReadonlyRootfs}}")).as(container).isEqualTo("true");
-            assertThat(podman.run("inspect", container, "--format", "{{.State.Status}}")).as(container).isEqualTo("running");
+            assertThat(podman.run("inspect", container, "--format", "{{.Config.User}}"))
+                    .as(container)
+                    .startsWith("65532");
+            assertThat(podman.run("inspect", container, "--format", "{{.HostConfig.ReadonlyRootfs}}"))
+                    .as(container)
+                    .isEqualTo("true");
+            assertThat(podman.run("inspect", container, "--format", "{{.State.Status}}"))
+                    .as(container)
+                    .isEqualTo("running");
         }
     }
 
     /** Waits until the service's pod answers ready, and returns its address on the pods' network. */
     private static String awaitReady(String service, int port) throws InterruptedException {
-        String address = "http://" + podman.run("inspect", service + "-pod-0-" + service, "--format",
-                "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}") + ":" + port;
+        String address = "http://"
+                + podman.run(
+                        "inspect",
+                        service + "-pod-0-" + service,
+                        "--format",
+                        "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}")
+                + ":" + port;
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(address + "/actuator/health/readiness"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> health = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(address + "/actuator/health/readiness"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return address;
                 }
@@ -154,10 +179,12 @@ class PodmanDeploymentIT {
         }
         StringBuilder logs = new StringBuilder();
         for (String pod : List.of("postgres", "payment-service", "order-service", "api-gateway")) {
-            logs.append("\n--- ").append(pod).append('\n')
-                    .append(podman.tryRun(null, "logs", "--tail", "20", pod + "-pod-0-" + pod).output());
+            logs.append("\n--- ")
+                    .append(pod)
+                    .append('\n')
+                    .append(podman.tryRun(null, "logs", "--tail", "20", pod + "-pod-0-" + pod)
+                            .output());
         }
         throw new AssertionError(service + "'s pod was not ready in 180 s (" + last + ")" + logs);
     }
-
 }

@@ -2,13 +2,12 @@ package shop.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import org.junit.jupiter.api.Test;
 import shop.deploy.NetworkFlows.Endpoint;
 
@@ -20,21 +19,31 @@ class ProductionOverlayTest {
     void runsEveryServiceReplicatedWithAnAutoscalerAndADisruptionBudget() {
         for (V1Deployment deployment : production.deployments()) {
             String name = deployment.getMetadata().getName();
-            assertThat(deployment.getSpec().getReplicas()).as(name + " replicas").isGreaterThan(1);
+            assertThat(deployment.getSpec().getReplicas())
+                    .as(name + " replicas")
+                    .isGreaterThan(1);
             var autoscaler = production.autoscalers().stream()
-                    .filter(h -> h.getSpec().getScaleTargetRef().getName().equals(name)).toList();
+                    .filter(h -> h.getSpec().getScaleTargetRef().getName().equals(name))
+                    .toList();
             assertThat(autoscaler).as(name + " autoscaler").singleElement().satisfies(h -> {
                 assertThat(h.getApiVersion()).isEqualTo("autoscaling/v2");
                 assertThat(h.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
-                assertThat(h.getSpec().getMinReplicas()).isEqualTo(deployment.getSpec().getReplicas());
-                assertThat(h.getSpec().getMaxReplicas()).isGreaterThan(h.getSpec().getMinReplicas());
+                assertThat(h.getSpec().getMinReplicas())
+                        .isEqualTo(deployment.getSpec().getReplicas());
+                assertThat(h.getSpec().getMaxReplicas())
+                        .isGreaterThan(h.getSpec().getMinReplicas());
                 assertThat(h.getSpec().getMetrics()).isNotEmpty();
             });
-            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            Map<String, String> podLabels =
+                    deployment.getSpec().getTemplate().getMetadata().getLabels();
             var budgets = production.disruptionBudgets().stream()
-                    .filter(b -> NetworkFlows.matches(b.getSpec().getSelector(), podLabels)).toList();
-            assertThat(budgets).as(name + " disruption budget").singleElement()
-                    .satisfies(b -> assertThat(b.getSpec().getMaxUnavailable().getIntValue()).isEqualTo(1));
+                    .filter(b -> NetworkFlows.matches(b.getSpec().getSelector(), podLabels))
+                    .toList();
+            assertThat(budgets)
+                    .as(name + " disruption budget")
+                    .singleElement()
+                    .satisfies(b -> assertThat(b.getSpec().getMaxUnavailable().getIntValue())
+                            .isEqualTo(1));
         }
     }
 
@@ -52,14 +61,17 @@ class ProductionOverlayTest {
             assertThat(p.getSpec().getIngress()).isNullOrEmpty();
             assertThat(p.getSpec().getEgress()).isNullOrEmpty();
         });
-        assertThat(allowedFlows(production.networkPolicies())).containsExactlyInAnyOrder(
-                "client -> api-gateway:8080",
-                "api-gateway -> order-service:8081",
-                "api-gateway -> payment-service:8082",
-                "order-service -> payment-service:8082",
-                "order-service -> database:5432",
-                "payment-service -> database:5432",
-                "api-gateway -> dns:53", "order-service -> dns:53", "payment-service -> dns:53");
+        assertThat(allowedFlows(production.networkPolicies()))
+                .containsExactlyInAnyOrder(
+                        "client -> api-gateway:8080",
+                        "api-gateway -> order-service:8081",
+                        "api-gateway -> payment-service:8082",
+                        "order-service -> payment-service:8082",
+                        "order-service -> database:5432",
+                        "payment-service -> database:5432",
+                        "api-gateway -> dns:53",
+                        "order-service -> dns:53",
+                        "payment-service -> dns:53");
     }
 
     @Test
@@ -74,7 +86,12 @@ class ProductionOverlayTest {
     private static List<String> allowedFlows(List<V1NetworkPolicy> policies) {
         Map<String, Endpoint> pods = new LinkedHashMap<>();
         for (String service : List.of("api-gateway", "order-service", "payment-service")) {
-            pods.put(service, Endpoint.pod(service, "shop", Map.of("app.kubernetes.io/name", service, "app.kubernetes.io/instance", "shop")));
+            pods.put(
+                    service,
+                    Endpoint.pod(
+                            service,
+                            "shop",
+                            Map.of("app.kubernetes.io/name", service, "app.kubernetes.io/instance", "shop")));
         }
         Endpoint client = Endpoint.outside("client", "203.0.113.7");
         Endpoint database = Endpoint.outside("database", "10.200.0.10");

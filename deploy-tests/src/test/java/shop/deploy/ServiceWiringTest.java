@@ -2,6 +2,12 @@ package shop.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServicePort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,13 +21,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import io.kubernetes.client.openapi.models.V1ContainerPort;
-import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1EnvVar;
-import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
-import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1ServicePort;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,7 +35,10 @@ class ServiceWiringTest {
         List<String> broken = new ArrayList<>();
         for (V1Service service : manifests.services()) {
             List<V1PodTemplateSpec> selected = manifests.podTemplates().stream()
-                    .filter(t -> t.getMetadata().getLabels().entrySet().containsAll(service.getSpec().getSelector().entrySet()))
+                    .filter(t -> t.getMetadata()
+                            .getLabels()
+                            .entrySet()
+                            .containsAll(service.getSpec().getSelector().entrySet()))
                     .toList();
             if (selected.isEmpty()) {
                 broken.add(service.getMetadata().getName() + " selects no pods");
@@ -44,12 +46,17 @@ class ServiceWiringTest {
             for (V1ServicePort port : service.getSpec().getPorts()) {
                 for (V1PodTemplateSpec pod : selected) {
                     List<V1ContainerPort> declared = pod.getSpec().getContainers().stream()
-                            .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream()).toList();
-                    boolean found = declared.stream().anyMatch(p -> port.getTargetPort().isInteger()
-                            ? p.getContainerPort().equals(port.getTargetPort().getIntValue())
-                            : port.getTargetPort().getStrValue().equals(p.getName()));
+                            .flatMap(
+                                    c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
+                            .toList();
+                    boolean found = declared.stream()
+                            .anyMatch(p -> port.getTargetPort().isInteger()
+                                    ? p.getContainerPort()
+                                            .equals(port.getTargetPort().getIntValue())
+                                    : port.getTargetPort().getStrValue().equals(p.getName()));
                     if (!found) {
-                        broken.add(service.getMetadata().getName() + " targets " + port.getTargetPort() + ", which no container declares");
+                        broken.add(service.getMetadata().getName() + " targets " + port.getTargetPort()
+                                + ", which no container declares");
                     }
                 }
             }
@@ -72,8 +79,10 @@ class ServiceWiringTest {
             URI uri = URI.create(value.getValue().replaceFirst("^jdbc:", ""));
             String[] host = uri.getHost().split("\\.");
             boolean inNamespace = host.length == 1 || (host.length >= 2 && host[1].equals("shop"));
-            boolean exists = inNamespace && manifests.services().stream().anyMatch(s -> s.getMetadata().getName().equals(host[0])
-                    && s.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == uri.getPort()));
+            boolean exists = inNamespace
+                    && manifests.services().stream()
+                            .anyMatch(s -> s.getMetadata().getName().equals(host[0])
+                                    && s.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == uri.getPort()));
             if (!exists) {
                 broken.add(value.getKey() + " = " + value.getValue());
             }
@@ -96,8 +105,9 @@ class ServiceWiringTest {
         for (V1Deployment deployment : manifests.deployments()) {
             String service = deployment.getMetadata().getName();
             Set<String> names = namesInCode(service);
-            assertThat(names).as(service + "'s code names its database or its neighbours").containsAnyOf(
-                    "SHOP_DB_URL", "PAYMENT_SERVICE_URL", "ORDER_SERVICE_URL");
+            assertThat(names)
+                    .as(service + "'s code names its database or its neighbours")
+                    .containsAnyOf("SHOP_DB_URL", "PAYMENT_SERVICE_URL", "ORDER_SERVICE_URL");
             assertThat(reads(names, "SHOP_NO_SUCH_SETTING")).isFalse();
             for (String variable : DeploymentRulesTest.variables(deployment, manifests)) {
                 if (!JVM_VARIABLES.contains(variable) && !reads(names, variable)) {
@@ -112,8 +122,11 @@ class ServiceWiringTest {
     private static final Pattern NAME_LITERAL = Pattern.compile("\"([A-Z][A-Z0-9_]*)\"");
 
     private static boolean reads(Set<String> names, String variable) {
-        return names.contains(variable) || names.stream().anyMatch(prefix -> prefix.endsWith("_")
-                && variable.startsWith(prefix) && names.contains(variable.substring(prefix.length())));
+        return names.contains(variable)
+                || names.stream()
+                        .anyMatch(prefix -> prefix.endsWith("_")
+                                && variable.startsWith(prefix)
+                                && names.contains(variable.substring(prefix.length())));
     }
 
     /** The upper-case string literals in the service's main code and in service-defaults'. */
@@ -122,7 +135,8 @@ class ServiceWiringTest {
         for (String module : List.of("service-defaults", service)) {
             Path sources = Kustomize.ROOT.resolve(module).resolve("src/main/java");
             try (Stream<Path> files = Files.walk(sources)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     Matcher literal = NAME_LITERAL.matcher(Files.readString(file));
                     while (literal.find()) {
                         names.add(literal.group(1));
@@ -144,7 +158,8 @@ class ServiceWiringTest {
         for (V1Deployment deployment : local.deployments()) {
             for (Map.Entry<String, String> secret : secretKeys(deployment)) {
                 read.add(secret.getKey());
-                if (local.secret(secret.getKey()).map(s -> s.getData() == null || !s.getData().containsKey(secret.getValue()))
+                if (local.secret(secret.getKey())
+                        .map(s -> s.getData() == null || !s.getData().containsKey(secret.getValue()))
                         .orElse(true)) {
                     missing.add(deployment.getMetadata().getName() + ": " + secret.getKey() + "/" + secret.getValue());
                 }
@@ -153,34 +168,53 @@ class ServiceWiringTest {
         assertThat(read).as("Secrets read").isNotEmpty();
         assertThat(missing).as("Secret keys the local overlay does not have").isEmpty();
 
-        String productionHeader = Files.readString(Kustomize.ROOT.resolve("k8s/overlays/production/kustomization.yaml"));
+        String productionHeader =
+                Files.readString(Kustomize.ROOT.resolve("k8s/overlays/production/kustomization.yaml"));
         List<String> unlisted = new ArrayList<>();
         for (V1Deployment deployment : Manifests.of("overlays/production").deployments()) {
             for (Map.Entry<String, String> secret : secretKeys(deployment)) {
                 if (!Pattern.compile("#\\s+Secret " + Pattern.quote(secret.getKey()) + "\\s+(.*\\W)?"
-                        + Pattern.quote(secret.getValue()) + "\\b").matcher(productionHeader).find()) {
+                                + Pattern.quote(secret.getValue()) + "\\b")
+                        .matcher(productionHeader)
+                        .find()) {
                     unlisted.add(secret.getKey() + "/" + secret.getValue());
                 }
             }
         }
-        assertThat(unlisted).as("Secrets the production overlay does not tell the operator to create").isEmpty();
+        assertThat(unlisted)
+                .as("Secrets the production overlay does not tell the operator to create")
+                .isEmpty();
     }
 
     /** The Secret name and key of every variable the Deployment's container takes from a Secret. */
     private static List<Map.Entry<String, String>> secretKeys(V1Deployment deployment) {
-        var env = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
-        return (env == null ? List.<V1EnvVar>of() : env).stream()
-                .filter(v -> v.getValueFrom() != null && v.getValueFrom().getSecretKeyRef() != null)
-                .map(v -> Map.entry(v.getValueFrom().getSecretKeyRef().getName(), v.getValueFrom().getSecretKeyRef().getKey()))
-                .toList();
+        var env = deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst()
+                .getEnv();
+        return (env == null ? List.<V1EnvVar>of() : env)
+                .stream()
+                        .filter(v ->
+                                v.getValueFrom() != null && v.getValueFrom().getSecretKeyRef() != null)
+                        .map(v -> Map.entry(
+                                v.getValueFrom().getSecretKeyRef().getName(),
+                                v.getValueFrom().getSecretKeyRef().getKey()))
+                        .toList();
     }
 
     @Test
     void theLocalOverlaysCredentialsAreMarkedLocalOnly() {
         Manifests local = Manifests.of("overlays/local");
-        assertThat(local.secrets()).isNotEmpty().allSatisfy(secret ->
-                assertThat(secret.getMetadata().getAnnotations()).containsEntry("shop.dev/local-only", "true"));
-        assertThat(local.all(io.kubernetes.client.openapi.models.V1StatefulSet.class)).singleElement().satisfies(postgres ->
-                assertThat(postgres.getSpec().getVolumeClaimTemplates()).isNotEmpty());
+        assertThat(local.secrets())
+                .isNotEmpty()
+                .allSatisfy(secret ->
+                        assertThat(secret.getMetadata().getAnnotations()).containsEntry("shop.dev/local-only", "true"));
+        assertThat(local.all(io.kubernetes.client.openapi.models.V1StatefulSet.class))
+                .singleElement()
+                .satisfies(postgres ->
+                        assertThat(postgres.getSpec().getVolumeClaimTemplates()).isNotEmpty());
     }
 }

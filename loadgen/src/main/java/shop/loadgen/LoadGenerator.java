@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -39,8 +38,11 @@ public final class LoadGenerator {
     private static final long MAX_LATENCY_MICROS = TimeUnit.MINUTES.toMicros(1);
 
     private final Settings settings;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
     private final Recorder recorder = new Recorder(MAX_LATENCY_MICROS, 3);
     private final Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
     private final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
@@ -71,12 +73,10 @@ public final class LoadGenerator {
         try {
             if (settings.rate() > 0) {
                 openLoop(start, end);
-            }
-            else {
+            } else {
                 closedLoop(end);
             }
-        }
-        finally {
+        } finally {
             reporter.interrupt();
             reporter.join();
         }
@@ -118,27 +118,24 @@ public final class LoadGenerator {
     private void placeOrder(long intendedStart) {
         sent.incrementAndGet();
         HttpRequest request = HttpRequest.newBuilder(URI.create(settings.gateway() + "/orders"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + settings.apiKey())
-            .header("Content-Type", "application/json")
-            .header("Idempotency-Key", UUID.randomUUID().toString())
-            .POST(HttpRequest.BodyPublishers.ofString(OrderMix.nextBody()))
-            .build();
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + settings.apiKey())
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .POST(HttpRequest.BodyPublishers.ofString(OrderMix.nextBody()))
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             recorder.recordValue(Math.min(MAX_LATENCY_MICROS, (System.nanoTime() - intendedStart) / 1000));
             Matcher id = ORDER_ID.matcher(response.body());
             if ((response.statusCode() == 201 || response.statusCode() == 202) && id.find()) {
                 acknowledged.add(id.group(1));
-            }
-            else {
+            } else {
                 errors.incrementAndGet();
             }
-        }
-        catch (IOException e) {
+        } catch (IOException e) {
             errors.incrementAndGet();
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
@@ -151,12 +148,16 @@ public final class LoadGenerator {
                 synchronized (total) {
                     total.add(interval);
                 }
-                out.printf("loadgen: %3ds  sent %d  acknowledged %d  errors %d  this second: %d answers, p99 %.1f ms%n",
-                        (System.nanoTime() - start) / 1_000_000_000L, sent.get(), acknowledged.size(), errors.get(),
-                        interval.getTotalCount(), interval.getValueAtPercentile(99) / 1000.0);
+                out.printf(
+                        "loadgen: %3ds  sent %d  acknowledged %d  errors %d  this second: %d answers, p99 %.1f ms%n",
+                        (System.nanoTime() - start) / 1_000_000_000L,
+                        sent.get(),
+                        acknowledged.size(),
+                        errors.get(),
+                        interval.getTotalCount(),
+                        interval.getValueAtPercentile(99) / 1000.0);
             }
-        }
-        catch (InterruptedException e) {
+        } catch (InterruptedException e) {
             // The run is over.
         }
     }

@@ -8,11 +8,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class OrderMix {
 
-    private static final String[] ITEMS = { "t-shirt", "hoodie", "mug", "cap", "sticker" };
-    private static final String[] DECLINING_CARDS = { "4000000000000002", "4000000000009995" };
+    private static final String[] ITEMS = {"t-shirt", "hoodie", "mug", "cap", "sticker"};
+    private static final String[] DECLINING_CARDS = {"4000000000000002", "4000000000009995"};
 
-    private OrderMix() {
-    }
+    private OrderMix() {}
 
     static String nextBody() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -20,7 +19,8 @@ final class OrderMix {
         int quantity = 1 + random.nextInt(3);
         // One order in twenty pays with a card that is declined.
         String card = random.nextInt(20) == 0 ? DECLINING_CARDS[random.nextInt(DECLINING_CARDS.length)] : null;
-        return card == null ? "{\"item\":\"%s\",\"quantity\":%d}".formatted(item, quantity)
+        return card == null
+                ? "{\"item\":\"%s\",\"quantity\":%d}".formatted(item, quantity)
                 : "{\"item\":\"%s\",\"quantity\":%d,\"paymentMethod\":\"%s\"}".formatted(item, quantity, card);
     }
 }

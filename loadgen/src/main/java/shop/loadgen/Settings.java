@@ -22,7 +22,7 @@ public record Settings(URI gateway, String apiKey, int rate, int concurrency, Du
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
                 case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
                 case "--duration" -> duration = Duration.ofMillis((long) (Double.parseDouble(args[i + 1]) * 1000));
-                case "--out" -> { } // where main writes the acknowledged order ids
+                case "--out" -> {} // where main writes the acknowledged order ids
 
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]);
             }
