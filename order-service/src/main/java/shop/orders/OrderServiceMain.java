@@ -26,9 +26,7 @@ public final class OrderServiceMain {
     public static void main(String[] args) {
         ServiceRuntime runtime;
         try {
-            Settings settings = Settings.fromEnvironment();
-            Database.migrateEarly(DatabaseSettings.from(settings, "orders"));
-            runtime = ServiceRuntime.start(NAME, settings);
+            runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
         } catch (RuntimeException badSetting) {
             ServiceRuntime.exitOnFailure(NAME, badSetting);
             return;

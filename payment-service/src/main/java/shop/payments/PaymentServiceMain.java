@@ -26,9 +26,7 @@ public final class PaymentServiceMain {
 
     public static void main(String[] args) {
         try {
-            Settings settings = Settings.fromEnvironment();
-            Database.migrateEarly(DatabaseSettings.from(settings, "payments"));
-            ServiceRuntime runtime = ServiceRuntime.start(NAME, settings);
+            ServiceRuntime runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
             start(runtime, new SimulatedProcessor()).onFailure(failure -> ServiceRuntime.exitOnFailure(NAME, failure));
         } catch (RuntimeException badSetting) {
             ServiceRuntime.exitOnFailure(NAME, badSetting);

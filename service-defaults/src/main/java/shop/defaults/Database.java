@@ -10,9 +10,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
 import java.sql.SQLException;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
@@ -32,38 +29,12 @@ public final class Database {
 
     private Database() {}
 
-    /** Migrations started early, by database URL, for {@link #open} to wait for. */
-    private static final Map<String, CompletableFuture<Void>> EARLY = new ConcurrentHashMap<>();
-
-    /**
-     * Starts the migrations now, on a thread of their own, so that they overlap the rest of the
-     * service's start (half of it, cold); {@link #open} waits for them. A service's main calls it
-     * first thing.
-     */
-    public static void migrateEarly(DatabaseSettings settings) {
-        EARLY.computeIfAbsent(settings.url(), url -> {
-            CompletableFuture<Void> migrated = new CompletableFuture<>();
-            Thread.ofPlatform().name("migrations").start(() -> {
-                try {
-                    migrate(settings);
-                    migrated.complete(null);
-                } catch (RuntimeException | Error e) {
-                    migrated.completeExceptionally(e);
-                }
-            });
-            return migrated;
-        });
-    }
-
-    /** Migrates (or waits for {@link #migrateEarly}), then opens the pool; the runtime closes it at shutdown. */
+    /** Migrates (on a worker thread), then opens the pool; the runtime closes it at shutdown. */
     public static Future<Pool> open(ServiceRuntime runtime, DatabaseSettings settings) {
-        CompletableFuture<Void> early = EARLY.remove(settings.url());
-        Future<Void> migrated = early != null
-                ? Future.fromCompletionStage(early, runtime.vertx().getOrCreateContext())
-                : runtime.vertx().executeBlocking(() -> {
-                    migrate(settings);
-                    return null;
-                });
+        Future<Void> migrated = runtime.vertx().executeBlocking(() -> {
+            migrate(settings);
+            return null;
+        });
         return migrated.map(done -> {
             Pool pool = pool(runtime, settings);
             Gauge.builder("db.pool.connections", pool, Pool::size)
