@@ -30,12 +30,13 @@ public final class RequestValidation {
     /**
      * The implementation, for its checks of one part at a time: its {@code validate} hands every
      * request to a worker thread and back (an event-loop hop per request), while checking a
-     * request this small against its schema takes microseconds, so it is done here, on the loop.
+     * request this small against its schema takes microseconds, so it is done here, on the loop,
+     * with a validator made once per schema ({@link CompiledSchemas}).
      */
     private final RequestValidatorImpl validator;
 
     public RequestValidation(Vertx vertx, ApiContract contract) {
-        this.validator = new RequestValidatorImpl(vertx, contract.openApi());
+        this.validator = new RequestValidatorImpl(vertx, CompiledSchemas.of(contract.openApi()));
     }
 
     /** The handler that validates requests for {@code operation}; the body must have been read. */
