@@ -44,13 +44,9 @@ final class AccessLog {
             route = status == 404 ? "NOT_FOUND" : "/".equals(outside) ? "UNKNOWN" : outside;
         }
         Caller caller = Authentication.caller(context);
-        return "%s %s %d %d ms role=%s trace=%s"
-                .formatted(
-                        context.request().method().name(),
-                        route,
-                        status,
-                        (System.nanoTime() - startedNanos) / 1_000_000,
-                        caller == null ? "anonymous" : caller.role().name().toLowerCase(Locale.ROOT),
-                        trace);
+        // Concatenated, not formatted: a Formatter per request was a few percent of the gateway's CPU.
+        return context.request().method().name() + " " + route + " " + status + " "
+                + (System.nanoTime() - startedNanos) / 1_000_000 + " ms role="
+                + (caller == null ? "anonymous" : caller.role().name().toLowerCase(Locale.ROOT)) + " trace=" + trace;
     }
 }

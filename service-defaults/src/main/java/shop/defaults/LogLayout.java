@@ -34,8 +34,8 @@ public class LogLayout extends LayoutBase<ILoggingEvent> {
         StringBuilder line = new StringBuilder(128)
                 .append(LOCAL_TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
                 .append(' ')
-                .append(String.format("%-5s", event.getLevel()))
-                .append(' ');
+                .append(event.getLevel())
+                .append(event.getLevel().toString().length() == 4 ? "  " : " ");
         if (span.isValid()) {
             line.append('[')
                     .append(span.getTraceId())
