@@ -8,9 +8,12 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.slf4j.Logger;
@@ -93,6 +96,28 @@ public final class Database {
         h2.setUser(settings.user());
         h2.setPassword(settings.password());
         return JDBCPool.pool(runtime.vertx(), AutoCommitAfterTransactions.wrap(h2), options);
+    }
+
+    /**
+     * Runs statements in one transaction at the cost of few round trips: BEGIN is not waited for
+     * but goes out ahead of the first statement (pipelined on PostgreSQL), and COMMIT follows the
+     * last, or ROLLBACK if they fail.
+     */
+    public static <T> Future<T> inTransaction(Pool pool, Function<SqlConnection, Future<T>> statements) {
+        return pool.getConnection().compose(connection -> {
+            connection.begin();
+            Transaction transaction = connection.transaction();
+            Future<T> result;
+            try {
+                result = statements.apply(connection);
+            } catch (RuntimeException e) {
+                result = Future.failedFuture(e);
+            }
+            return result.transform(done -> done.succeeded()
+                            ? transaction.commit().map(done.result())
+                            : transaction.rollback().transform(ended -> Future.<T>failedFuture(done.cause())))
+                    .eventually(connection::close);
+        });
     }
 
     /** Whether a statement failed on a unique constraint, on either database. */

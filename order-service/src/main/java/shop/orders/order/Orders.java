@@ -5,8 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Database;
 import shop.defaults.Money;
@@ -100,8 +98,16 @@ final class Orders {
 
     private final Pool pool;
 
+    // The statements of every order, their templates parsed once (parsing one per call showed in profiles).
+    private final SqlTemplate<Map<String, Object>, SqlResult<Void>> insert;
+    private final SqlTemplate<Map<String, Object>, SqlResult<Void>> update;
+    private final SqlTemplate<Map<String, Object>, RowSet<Row>> find;
+
     Orders(Pool pool) {
         this.pool = pool;
+        this.insert = SqlTemplate.forUpdate(pool, INSERT);
+        this.update = SqlTemplate.forUpdate(pool, UPDATE);
+        this.find = SqlTemplate.forQuery(pool, FIND);
     }
 
     /**
@@ -115,9 +121,9 @@ final class Orders {
             Order o, Instant firstRetryAt, @Nullable String paymentMethodSealed, IdempotencyKeys.@Nullable Claim key) {
         Map<String, Object> order = insertValues(o, firstRetryAt, paymentMethodSealed);
         if (key == null) {
-            return SqlTemplate.forUpdate(pool, INSERT).execute(order).map(true);
+            return insert.execute(order).map(true);
         }
-        return inTransaction(connection -> {
+        return Database.inTransaction(pool, connection -> {
                     Future<?> stored = SqlTemplate.forUpdate(connection, INSERT).execute(order);
                     Future<?> claimed = IdempotencyKeys.claim(connection, key, o.id(), o.createdAt());
                     return Future.all(stored, claimed).<Boolean>map(true);
@@ -163,7 +169,7 @@ final class Orders {
         values.put("updatedAt", utc(o.updatedAt()));
         values.put("id", o.id());
         values.put("expected", expected.name());
-        return SqlTemplate.forUpdate(pool, UPDATE).execute(values).map(result -> result.rowCount() == 1);
+        return update.execute(values).map(result -> result.rowCount() == 1);
     }
 
     /** payment-service holds the charge's claim now: the order's sealed payment method is no longer needed. */
@@ -174,8 +180,7 @@ final class Orders {
     }
 
     Future<@Nullable Order> find(UUID id) {
-        return SqlTemplate.forQuery(pool, FIND)
-                .execute(Map.of("id", id))
+        return find.execute(Map.of("id", id))
                 .map(rows -> rows.size() == 0 ? null : order(rows.iterator().next()));
     }
 
@@ -223,52 +228,32 @@ final class Orders {
      * flight, and a claimed order waits for its backoff even if the process that claimed it dies.
      */
     Future<List<Claimed>> claimDue(Instant now, int limit, Duration lease, Backoff backoff) {
-        return inTransaction(connection -> SqlTemplate.forQuery(connection, CLAIM_DUE)
-                .execute(Map.of("now", utc(now), "limit", limit))
-                .compose(rows -> {
-                    List<Claimed> claimed = new ArrayList<>(rows.size());
-                    List<Map<String, Object>> pushBacks = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        Order order = order(row);
-                        int attempts = row.getInteger("payment_attempts") + 1;
-                        claimed.add(new Claimed(order, row.getString("payment_method_sealed")));
-                        pushBacks.add(Map.of(
-                                "attempts",
-                                attempts,
-                                "next",
-                                utc(now.plus(lease).plus(backoff.delayAfter(attempts))),
-                                "id",
-                                order.id()));
-                    }
-                    if (pushBacks.isEmpty()) {
-                        return Future.succeededFuture(claimed);
-                    }
-                    return SqlTemplate.forUpdate(connection, PUSH_BACK)
-                            .executeBatch(pushBacks)
-                            .map(claimed);
-                }));
-    }
-
-    /**
-     * Runs statements in one transaction at the cost of few round trips: BEGIN is not waited for
-     * but goes out ahead of the first statement (pipelined on PostgreSQL), and COMMIT (or ROLLBACK)
-     * follows the last.
-     */
-    private <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> statements) {
-        return pool.getConnection().compose(connection -> {
-            connection.begin();
-            Transaction transaction = connection.transaction();
-            Future<T> result;
-            try {
-                result = statements.apply(connection);
-            } catch (RuntimeException e) {
-                result = Future.failedFuture(e);
-            }
-            return result.transform(done -> done.succeeded()
-                            ? transaction.commit().map(done.result())
-                            : transaction.rollback().transform(ended -> Future.<T>failedFuture(done.cause())))
-                    .eventually(connection::close);
-        });
+        return Database.inTransaction(
+                pool,
+                connection -> SqlTemplate.forQuery(connection, CLAIM_DUE)
+                        .execute(Map.of("now", utc(now), "limit", limit))
+                        .compose(rows -> {
+                            List<Claimed> claimed = new ArrayList<>(rows.size());
+                            List<Map<String, Object>> pushBacks = new ArrayList<>(rows.size());
+                            for (Row row : rows) {
+                                Order order = order(row);
+                                int attempts = row.getInteger("payment_attempts") + 1;
+                                claimed.add(new Claimed(order, row.getString("payment_method_sealed")));
+                                pushBacks.add(Map.of(
+                                        "attempts",
+                                        attempts,
+                                        "next",
+                                        utc(now.plus(lease).plus(backoff.delayAfter(attempts))),
+                                        "id",
+                                        order.id()));
+                            }
+                            if (pushBacks.isEmpty()) {
+                                return Future.succeededFuture(claimed);
+                            }
+                            return SqlTemplate.forUpdate(connection, PUSH_BACK)
+                                    .executeBatch(pushBacks)
+                                    .map(claimed);
+                        }));
     }
 
     private static List<Order> orders(RowSet<Row> rows) {

@@ -23,9 +23,10 @@ import shop.payments.transaction.PaymentProblem.ProcessorUnavailable;
  * processor is asked, then its answer recorded. A repeated request returns what was recorded,
  * or finishes a claim left by a request that failed or a process that died.
  *
- * <p>A new charge costs two statements, the claim and its settlement: the claim is tried first
+ * <p>A new charge costs one transaction, the claim and its settlement: the claim is tried first
  * rather than looked up first, since an order is charged for the first time far more often than
- * again.
+ * again, and the processor's answer is recorded before the claim's commit (see
+ * {@link Transactions#claimAndSettle}).
  */
 class PaymentService {
 
@@ -72,14 +73,22 @@ class PaymentService {
                         null,
                         Card.describe(paymentMethod),
                         processor.tokenize(paymentMethod));
-        return transactions.insert(claim).compose(claimed -> {
-            if (!claimed) {
-                return earlierCharge(orderId, amount).compose(this::finish).map(charge -> new Result(charge, false));
-            }
-            if (!claim.isProcessing()) {
+        if (!claim.isProcessing()) {
+            // Nothing to ask the processor: finish an earlier claim, or keep the refusal.
+            return transactions.insert(claim).compose(claimed -> {
+                if (!claimed) {
+                    return finishEarlierCharge(orderId, amount);
+                }
                 metrics.settled(claim);
+                return Future.succeededFuture(new Result(claim, true));
+            });
+        }
+        return transactions.claimAndSettle(claim, this::ask).compose(settled -> {
+            if (settled == null) {
+                return finishEarlierCharge(orderId, amount);
             }
-            return finish(claim).map(charge -> new Result(charge, true));
+            recorded(settled);
+            return Future.succeededFuture(new Result(settled, true));
         });
     }
 
@@ -131,16 +140,26 @@ class PaymentService {
         });
     }
 
+    private Future<Result> finishEarlierCharge(UUID orderId, Money amount) {
+        return earlierCharge(orderId, amount).compose(this::finish).map(charge -> new Result(charge, false));
+    }
+
     /** Asks the processor about a claimed charge and records its answer; a settled one is returned as it is. */
     private Future<Transaction> finish(Transaction charge) {
         if (!charge.isProcessing()) {
             return Future.succeededFuture(charge);
         }
+        return ask(charge).compose(this::settle);
+    }
+
+    /** The charge as the processor's answer settles it, or a failure when it could not answer. */
+    private Future<Transaction> ask(Transaction charge) {
         String token = Objects.requireNonNull(charge.processorToken(), "a claim keeps its processor token");
         return processor.charge(charge.orderId(), token, charge.amount()).compose(outcome -> switch (outcome) {
-            case ProcessorOutcome.Approved() -> settle(charge.settled(Transaction.Status.SUCCEEDED, null));
+            case ProcessorOutcome.Approved() ->
+                Future.succeededFuture(charge.settled(Transaction.Status.SUCCEEDED, null));
             case ProcessorOutcome.Declined(String reason) ->
-                settle(charge.settled(Transaction.Status.DECLINED, reason));
+                Future.succeededFuture(charge.settled(Transaction.Status.DECLINED, reason));
             case ProcessorOutcome.Unavailable(String reason) -> {
                 metrics.processorUnavailable(Transaction.Type.CHARGE);
                 yield Future.failedFuture(new ProcessorUnavailable(reason));
@@ -156,10 +175,14 @@ class PaymentService {
                         .ofOrder(settled.orderId())
                         .map(recorded -> Objects.requireNonNull(recorded.charge()));
             }
-            log.info("CHARGE {} for order {}: {}", settled.status(), settled.orderId(), settled.amount());
-            metrics.settled(settled);
+            recorded(settled);
             return Future.succeededFuture(settled);
         });
+    }
+
+    private void recorded(Transaction settled) {
+        log.info("CHARGE {} for order {}: {}", settled.status(), settled.orderId(), settled.amount());
+        metrics.settled(settled);
     }
 
     /** Stores a refund the processor made, or returns the one a concurrent request stored first. */
