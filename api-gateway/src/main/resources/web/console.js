@@ -61,11 +61,7 @@ async function refreshSummary() {
   }
 }
 
-const BREAKER_WORDS = {
-  CLOSED: 'closed (payments flow)',
-  OPEN: 'open (payment-service is failing; orders wait as pending)',
-  HALF_OPEN: 'half-open (trying payment-service again)',
-};
+const BREAKER_WORDS = { CLOSED: 'closed', OPEN: 'open', HALF_OPEN: 'half-open' };
 
 function showSummary(summary) {
   const tiles = [
