@@ -7,10 +7,13 @@ import static shop.system.Gateway.GREGOR;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,6 +279,76 @@ class WebPagesSystemTest {
         customer.clear();
         customer.sendKeys(Keys.ENTER);
         browser.shown("#console-orders tr[data-order='" + paid + "']");
+    }
+
+    @Test
+    void showsStuckOrdersToAnAdmin() throws Exception {
+        String stuck = UUID.randomUUID().toString();
+        Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
+        try (Connection connection = shop.database("order-service").connect();
+                PreparedStatement insert = connection.prepareStatement("""
+                        insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
+                                            default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at)
+                        values (cast(? as uuid), 'Alice', 'hoodie', 1, 4500, 4500, 'USD', 'PENDING', true, 0, ?, ?, ?)
+                        """)) {
+            // Pending for an hour, as a long outage leaves an order; its next retry is far off.
+            insert.setString(1, stuck);
+            insert.setTimestamp(2, Timestamp.from(Instant.now().plus(Duration.ofDays(1))));
+            insert.setTimestamp(3, Timestamp.from(anHourAgo));
+            insert.setTimestamp(4, Timestamp.from(anHourAgo));
+            insert.executeUpdate();
+        }
+        try {
+            browser.go("/console");
+            browser.shown("#demo-key-list button");
+            demoKey("admin").click();
+            WebElement row = browser.shown("#stuck-orders tr[data-order='" + stuck + "']");
+            assertThat(row.getText()).contains("Alice", "1 × hoodie", "$45.00", "Pending");
+            browser.await(d -> Long.parseLong(browser.find("#summary-stuck-now").getText()) >= 1);
+        } finally {
+            try (Connection connection = shop.database("order-service").connect();
+                    PreparedStatement delete =
+                            connection.prepareStatement("delete from orders where id = cast(? as uuid)")) {
+                delete.setString(1, stuck);
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    @Test
+    void filtersAndPagesMyOrders() {
+        for (int i = 0; i < 11; i++) {
+            gateway.post("/orders", Gateway.ALICE, "{\"item\":\"sticker\",\"paymentMethod\":\"4242424242424242\"}");
+        }
+        String declined = gateway.post(
+                        "/orders", Gateway.ALICE, "{\"item\":\"mug\",\"paymentMethod\":\"4000000000009995\"}")
+                .json()
+                .get("id")
+                .asString();
+        signInAs("Alice");
+        browser.go("/#orders");
+        browser.text("#orders-page", "Page 1");
+        browser.await(d -> browser.all("#orders-table tbody tr").size() == 10);
+        assertThat(browser.find("#orders-previous").isEnabled()).isFalse();
+        assertThat(browser.find("#orders-table tbody tr").getAttribute("data-order"))
+                .as("newest first")
+                .isEqualTo(declined);
+
+        browser.find("#orders-next").click();
+        browser.text("#orders-page", "Page 2");
+        browser.await(d -> !browser.all("#orders-table tbody tr").isEmpty());
+        assertThat(browser.all("#orders-table tr[data-order='" + declined + "']"))
+                .isEmpty();
+        browser.find("#orders-previous").click();
+        browser.text("#orders-page", "Page 1");
+
+        new Select(browser.find("#orders-status")).selectByVisibleText("Declined");
+        browser.await(d -> browser.all("#orders-table tbody tr").stream()
+                .allMatch(row -> row.getText().endsWith("Declined")));
+        browser.shown("#orders-table tr[data-order='" + declined + "']");
+        new Select(browser.find("#orders-status")).selectByVisibleText("Refunded");
+        browser.shown("#orders-empty");
+        assertThat(browser.find("#orders-empty").getText()).isEqualTo("No orders here.");
     }
 
     @Test
