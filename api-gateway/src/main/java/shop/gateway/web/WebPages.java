@@ -87,11 +87,6 @@ public final class WebPages {
                         .end(config));
     }
 
-    /** The pages' policy: for tests. */
-    String policy() {
-        return policy;
-    }
-
     private static String typeOf(String file) {
         if (file.endsWith(".html")) {
             return "text/html; charset=utf-8";
