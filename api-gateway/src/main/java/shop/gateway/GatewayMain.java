@@ -26,6 +26,7 @@ import shop.gateway.limits.RateLimit;
 import shop.gateway.limits.UrlLimits;
 import shop.gateway.routing.Downstream;
 import shop.gateway.routing.Downstreams;
+import shop.gateway.web.WebPages;
 
 /**
  * The API gateway: Shop's only public door. Its routes are the operations of the contract
@@ -72,6 +73,7 @@ public final class GatewayMain {
         runtime.problems(GatewayProblems::of);
 
         ApiDocs docs = ApiDocs.fromJar();
+        WebPages pages = WebPages.fromJar(settings);
 
         return contractSource.compose(source -> ApiContract.load(vertx, source)).compose(contract -> {
             // The public API: one route per operation of the contract, each after the checks every call passes.
@@ -86,6 +88,7 @@ public final class GatewayMain {
             calls.route("getOrder", orders::forward);
             calls.route("refundOrder", orders::forward);
             calls.route("listTransactions", Authentication.adminsOnly("list transactions"), payments::forward);
+            calls.route("getSummary", Authentication.adminsOnly("see the summary"), orders::forward);
             // Metrics, security headers, the in-flight limit, health, and problem details first (the runtime's).
             Router router = runtime.router();
             router.route().handler(AccessLog.handler());
@@ -93,6 +96,7 @@ public final class GatewayMain {
                     .ifPresent(cors -> router.route().handler(cors));
             router.route().handler(UrlLimits::check);
             docs.mount(router, contract);
+            pages.mount(router);
             router.route("/*").subRouter(calls.router());
             return runtime.serve(router, port).map(router);
         });

@@ -28,6 +28,11 @@ public final class FakeService implements AutoCloseable {
             "createdAt":"2026-11-28T10:00:00Z","updatedAt":"2026-11-28T10:00:01Z"}""".formatted(ORDER_ID);
     public static final String PRODUCTS = """
             [{"item":"cap","name":"Cap","price":20.00,"currency":"USD"}]""";
+    public static final String SUMMARY = """
+            {"at":"2026-11-28T10:00:00Z","lastMinute":{"placed":3,"paid":2,"declined":1,"pending":0,"refunded":0},\
+            "lastHour":{"placed":40,"paid":35,"declined":4,"pending":0,"refunded":1},"pendingNow":0,"stuckNow":0,\
+            "paymentBreaker":"CLOSED"}""";
+
     public static final String TRANSACTIONS = """
             [{"id":"0b7e2d8c-1b51-4d7e-8a3c-2f6a9d1e5c44","orderId":"%s","type":"CHARGE","status":"SUCCEEDED",\
             "success":true,"amount":20.00,"currency":"USD","declineReason":null,"cardBrand":"visa",\
@@ -157,6 +162,7 @@ public final class FakeService implements AutoCloseable {
                 Answer.json(200, ORDER.replace("\"PAID\",\"success\":true", "\"REFUNDED\",\"success\":false"));
             case "GET /products" -> Answer.json(200, PRODUCTS);
             case "GET /transactions" -> Answer.json(200, TRANSACTIONS);
+            case "GET /admin/summary" -> Answer.json(200, SUMMARY);
             default -> Answer.problem(404, "not-found", Map.of());
         };
     }

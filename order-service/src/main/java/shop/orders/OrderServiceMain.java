@@ -68,6 +68,7 @@ public final class OrderServiceMain {
                     router.get("/orders").handler(controller::list);
                     router.get("/orders/:id").handler(controller::get);
                     router.post("/orders/:id/refund").handler(controller::refund);
+                    router.get("/admin/summary").handler(controller::summary);
                     return orders.startJobs().compose(started -> runtime.serve(router, port));
                 }));
     }

@@ -38,7 +38,15 @@ class ContractIntegrationTest {
             "GET /docs/swagger-ui.css",
             "GET /docs/swagger-ui-bundle.js",
             "GET /docs/swagger-ui-standalone-preset.js",
-            "GET /docs/favicon-32x32.png");
+            "GET /docs/favicon-32x32.png",
+            "GET /",
+            "GET /console",
+            "GET /web/config.json",
+            "GET /web/shop.css",
+            "GET /web/api.js",
+            "GET /web/signin.js",
+            "GET /web/storefront.js",
+            "GET /web/console.js");
 
     private static final Path CONTRACT = Path.of("..", "api", "openapi.yaml");
 

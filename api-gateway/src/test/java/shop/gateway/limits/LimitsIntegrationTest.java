@@ -80,6 +80,7 @@ class LimitsIntegrationTest {
                                 .header("Authorization", admin)
                                 .POST(HttpRequest.BodyPublishers.noBody()),
                 "listTransactions", () -> gateway.request("/transactions").header("Authorization", admin),
+                "getSummary", () -> gateway.request("/admin/summary").header("Authorization", admin),
                 "listProducts", () -> gateway.request("/products"));
         calls.forEach((operation, call) -> {
             int status = 0;

@@ -275,6 +275,29 @@ class StatusCodesIntegrationTest {
                         "service-unavailable",
                         Answer.problem(503, "service-unavailable", Map.of("Retry-After", "1")),
                         g -> admin(g, "/transactions")),
+                // GET /admin/summary
+                new Case("getSummary", 200, null, null, g -> admin(g, "/admin/summary")),
+                new Case(
+                        "getSummary",
+                        400,
+                        "invalid-request",
+                        null,
+                        g -> admin(g, "/admin/summary" + TOO_MANY_PARAMETERS)),
+                new Case("getSummary", 401, "unauthenticated", null, g -> g.request("/admin/summary")),
+                new Case("getSummary", 403, "forbidden", null, g -> get(g, "/admin/summary")),
+                new Case(
+                        "getSummary",
+                        406,
+                        "not-acceptable",
+                        null,
+                        g -> admin(g, "/admin/summary").header("Accept", "application/xml")),
+                new Case("getSummary", 500, "internal-error", serviceFailed, g -> admin(g, "/admin/summary")),
+                new Case(
+                        "getSummary",
+                        503,
+                        "service-unavailable",
+                        Answer.problem(503, "service-unavailable", Map.of("Retry-After", "1")),
+                        g -> admin(g, "/admin/summary")),
                 // GET /products
                 new Case("listProducts", 200, null, null, g -> g.request("/products")),
                 new Case(

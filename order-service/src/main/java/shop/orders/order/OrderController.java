@@ -41,6 +41,7 @@ import shop.orders.order.OrderProblem.UnknownItem;
  * <li>{@code GET /orders/{id}}: 404 unless it is the caller's.
  * <li>{@code POST /orders/{id}/refund}: 409 unless the order is {@code PAID}; 503 when
  * payment-service cannot refund it now.
+ * <li>{@code GET /admin/summary}: the operators' summary ({@link OrderSummary}); 403 for customers.
  * </ul>
  */
 public final class OrderController {
@@ -111,6 +112,14 @@ public final class OrderController {
         Caller caller = InternalAuthentication.caller(context);
         attempt(() -> orders.refund(caller, context.pathParam("id")))
                 .onSuccess(order -> json(context, 200, OrderView.of(order)))
+                .onFailure(context::fail);
+    }
+
+    /** {@code GET /admin/summary}. */
+    public void summary(RoutingContext context) {
+        Caller caller = InternalAuthentication.caller(context);
+        attempt(() -> orders.summary(caller))
+                .onSuccess(summary -> json(context, 200, summary))
                 .onFailure(context::fail);
     }
 

@@ -72,8 +72,8 @@ abstract sealed class OrderProblem extends RuntimeException {
     /** The call is for admins only. */
     static final class AdminOnly extends OrderProblem {
 
-        AdminOnly() {
-            super("Only an admin may list stuck orders");
+        AdminOnly(String what) {
+            super("Only an admin may " + what);
         }
     }
 

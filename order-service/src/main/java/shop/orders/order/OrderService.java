@@ -142,9 +142,23 @@ final class OrderService {
     /** Orders pending for longer than they should be: admins only. */
     Future<List<Order>> stuck(Caller caller, int page, int size) {
         if (!caller.isAdmin()) {
-            throw new AdminOnly();
+            throw new AdminOnly("list stuck orders");
         }
         return orders.pendingSince(clock.instant().minus(settings.recovery().stuckAfter()), page, size);
+    }
+
+    /**
+     * The operators' summary: admins only. One indexed query over the last hour; the pending
+     * figures are the ones {@link PendingOrders} keeps, and the breaker's state is in memory.
+     */
+    Future<OrderSummary> summary(Caller caller) {
+        if (!caller.isAdmin()) {
+            throw new AdminOnly("see the summary");
+        }
+        Instant now = clock.instant();
+        return orders.recentCounts(now.minus(Duration.ofHours(1)), now.minus(Duration.ofMinutes(1)))
+                .map(counts -> OrderSummary.of(
+                        now, counts, pendingOrders.pending(), pendingOrders.stuck(), payments.breakerState()));
     }
 
     Future<Order> refund(Caller caller, String id) {

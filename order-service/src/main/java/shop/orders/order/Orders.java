@@ -71,6 +71,19 @@ final class Orders {
             """;
 
     /**
+     * Orders placed in the last hour by their status now, and how many of them in the last minute:
+     * the operators' summary. Each status is a range of {@code orders_by_status}; nothing older than
+     * the hour is read.
+     */
+    private static final String RECENT_COUNTS = """
+            select status, count(*) as last_hour,
+                   coalesce(sum(case when created_at >= #{minute} then 1 else 0 end), 0) as last_minute
+            from orders
+            where status in ('PENDING', 'PAID', 'PAYMENT_FAILED', 'REFUNDED') and created_at >= #{hour}
+            group by status
+            """;
+
+    /**
      * Row locks, skipping the rows another replica holds: no order is claimed twice at once. H2
      * (2.3) knows {@code SKIP LOCKED} too, but locks every row it reads to sort (all the due
      * orders) before it applies the limit: while one claim is open, another finds nothing rather
@@ -92,6 +105,9 @@ final class Orders {
 
     /** A pending order the recovery job took, with its sealed payment method, if one is kept. */
     record Claimed(Order order, @Nullable String paymentMethodSealed) {}
+
+    /** How many orders of one status were placed since the hour and since the minute began. */
+    record RecentCount(OrderStatus status, long lastHour, long lastMinute) {}
 
     /** How many orders are pending, how many of them since before a cutoff, and since when the oldest. */
     record PendingCounts(long pending, long stuck, @Nullable Instant oldest) {}
@@ -217,6 +233,22 @@ final class Orders {
                     Row row = rows.iterator().next();
                     return new PendingCounts(
                             row.getLong("pending"), row.getLong("stuck"), instantOrNull(row, "oldest"));
+                });
+    }
+
+    /** Orders placed since {@code hour}, by status, and how many of them since {@code minute}. */
+    Future<List<RecentCount>> recentCounts(Instant hour, Instant minute) {
+        return SqlTemplate.forQuery(pool, RECENT_COUNTS)
+                .execute(Map.of("hour", utc(hour), "minute", utc(minute)))
+                .map(rows -> {
+                    List<RecentCount> counts = new ArrayList<>(4);
+                    for (Row row : rows) {
+                        counts.add(new RecentCount(
+                                OrderStatus.valueOf(row.getString("status")),
+                                row.getLong("last_hour"),
+                                row.getLong("last_minute")));
+                    }
+                    return counts;
                 });
     }
 

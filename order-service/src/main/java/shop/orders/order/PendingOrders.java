@@ -56,6 +56,16 @@ final class PendingOrders {
         pending.decrementAndGet();
     }
 
+    /** The orders pending now, as last counted. */
+    long pending() {
+        return pending.get();
+    }
+
+    /** The pending orders older than the stuck threshold, as last counted. */
+    long stuck() {
+        return stuck;
+    }
+
     /** Sets the figures from the database. */
     Future<Void> refresh() {
         Instant now = clock.instant();

@@ -154,6 +154,11 @@ public final class PaymentClient {
                 });
     }
 
+    /** The breaker's state now: {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ... (Resilience4j's names). */
+    public String breakerState() {
+        return breaker.getState().name();
+    }
+
     /** The breaker, for tests that need it closed again. */
     public CircuitBreaker breaker() {
         return breaker;

@@ -355,6 +355,41 @@ class OrderServiceIntegrationTest {
     }
 
     @Test
+    void summarizesTheLastMinuteAndTheBreakerForAdminsOnly() {
+        JsonObject before = summary().json();
+        assertThat(place("Summary", "{\"item\":\"mug\"}", null).status()).isEqualTo(201);
+
+        var answer = summary();
+        assertThat(answer.status()).isEqualTo(200);
+        JsonObject summary = answer.json();
+        JsonObject minute = summary.getJsonObject("lastMinute");
+        assertThat(minute.getLong("placed"))
+                .isGreaterThan(before.getJsonObject("lastMinute").getLong("placed"));
+        assertThat(minute.getLong("paid"))
+                .isGreaterThan(before.getJsonObject("lastMinute").getLong("paid"));
+        assertThat(minute.getLong("placed"))
+                .isEqualTo(minute.getLong("paid")
+                        + minute.getLong("declined")
+                        + minute.getLong("pending")
+                        + minute.getLong("refunded"));
+        assertThat(summary.getJsonObject("lastHour").getLong("placed"))
+                .isGreaterThanOrEqualTo(minute.getLong("placed"));
+        assertThat(summary.getString("paymentBreaker")).isEqualTo("CLOSED");
+        assertThat(summary.getLong("pendingNow")).isNotNegative();
+        assertThat(summary.getString("at")).isNotBlank();
+
+        var refused = get("Gregor", "/admin/summary");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.type()).isEqualTo("urn:shop:problem:forbidden");
+    }
+
+    private Answer summary() {
+        return send(request("/admin/summary", null)
+                .header("Authorization", TestTokens.admin(ORDER_SERVICE))
+                .GET());
+    }
+
+    @Test
     void showsOrdersPendingTooLongToAdminsAndInMetrics() throws Exception {
         assertThat(place("Gregor", "{\"item\":\"cap\"}", null).status()).isEqualTo(201);
         Instant now = Instant.now();
