@@ -51,7 +51,12 @@ public final class OrderServiceMain {
         return Database.open(runtime, DatabaseSettings.from(settings, "orders"))
                 .compose(pool -> Catalog.load(pool).compose(catalog -> {
                     PaymentClient payments = new PaymentClient(
-                            runtime.vertx(), paymentSettings, tokens, runtime.registry(), runtime.httpMetrics());
+                            runtime.vertx(),
+                            paymentSettings,
+                            runtime.tls(),
+                            tokens,
+                            runtime.registry(),
+                            runtime.httpMetrics());
                     runtime.onShutdown(payments::close);
                     OrderModule orders = OrderModule.create(
                             runtime.vertx(),
