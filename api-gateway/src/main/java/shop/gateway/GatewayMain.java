@@ -9,6 +9,7 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.Operation;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import shop.defaults.InternalAuthSettings;
@@ -64,7 +65,10 @@ public final class GatewayMain {
         Downstreams downstreams = Downstreams.from(settings);
         LimitSettings limits = LimitSettings.from(settings);
         Authentication authentication = Authentication.from(settings, vertx);
-        InternalTokens tokens = new InternalTokens(SERVICE, InternalAuthSettings.from(settings), Clock.systemUTC());
+        InternalTokens tokens = InternalTokens.start(
+                vertx,
+                InternalAuthSettings.from(settings, SERVICE, List.of("order-service", "payment-service")),
+                Clock.systemUTC());
         Downstream orders =
                 Downstream.create(runtime, "order-service", downstreams.orderService(), downstreams, tokens);
         Downstream payments =

@@ -48,8 +48,8 @@ public final class GatewayUnderTest implements AutoCloseable {
                 "1",
                 "API_GATEWAY_PORT",
                 String.valueOf(port),
-                "SHOP_INTERNAL_AUTH_KEY",
-                TestTokens.KEY));
+                "SHOP_INTERNAL_AUTH_KEYS",
+                TestTokens.keysOf(GatewayMain.SERVICE)));
         all.putAll(environment);
         ServiceRuntime runtime = ServiceRuntime.start(GatewayMain.SERVICE, Settings.of(all));
         try {

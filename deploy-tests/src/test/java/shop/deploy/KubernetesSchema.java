@@ -3,6 +3,7 @@ package shop.deploy;
 import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
@@ -25,17 +26,18 @@ import java.util.Map;
 final class KubernetesSchema {
 
     /** The kinds Shop's manifests use, by apiVersion and kind, as a 1.35 API server serves them. */
-    private static final Map<String, Class<?>> SERVED = Map.of(
-            "v1/Namespace", V1Namespace.class,
-            "v1/ConfigMap", V1ConfigMap.class,
-            "v1/Secret", V1Secret.class,
-            "v1/Service", V1Service.class,
-            "v1/PersistentVolumeClaim", V1PersistentVolumeClaim.class,
-            "apps/v1/Deployment", V1Deployment.class,
-            "apps/v1/StatefulSet", V1StatefulSet.class,
-            "autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class,
-            "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class,
-            "networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy.class);
+    private static final Map<String, Class<?>> SERVED = Map.ofEntries(
+            Map.entry("v1/Namespace", V1Namespace.class),
+            Map.entry("v1/ConfigMap", V1ConfigMap.class),
+            Map.entry("v1/Secret", V1Secret.class),
+            Map.entry("v1/Service", V1Service.class),
+            Map.entry("v1/PersistentVolumeClaim", V1PersistentVolumeClaim.class),
+            Map.entry("apps/v1/Deployment", V1Deployment.class),
+            Map.entry("apps/v1/StatefulSet", V1StatefulSet.class),
+            Map.entry("autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class),
+            Map.entry("policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy.class),
+            Map.entry("networking.k8s.io/v1/Ingress", V1Ingress.class));
 
     static {
         new JSON(); // installs the client's type adapters (quantities, int-or-string, dates)

@@ -2,6 +2,7 @@ package shop.deploy;
 
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Ingress;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
@@ -40,6 +41,10 @@ record Manifests(String overlay, List<Object> objects) {
 
     List<V1Secret> secrets() {
         return all(V1Secret.class);
+    }
+
+    List<V1Ingress> ingresses() {
+        return all(V1Ingress.class);
     }
 
     List<V1NetworkPolicy> networkPolicies() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,44 @@ class ProductionOverlayTest {
                     .satisfies(b -> assertThat(b.getSpec().getMaxUnavailable().getIntValue())
                             .isEqualTo(1));
         }
+    }
+
+    @Test
+    void servesClientsOverHttpsOnlyThroughAnIngressWithACertManagerCertificate() {
+        V1Service gateway = production.services().stream()
+                .filter(s -> s.getMetadata().getName().equals("api-gateway"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(production.ingresses()).singleElement().satisfies(ingress -> {
+            assertThat(ingress.getMetadata().getAnnotations()).containsKey("cert-manager.io/cluster-issuer");
+            assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> {
+                assertThat(tls.getSecretName()).isNotBlank();
+                assertThat(ingress.getSpec().getRules())
+                        .isNotEmpty()
+                        .allSatisfy(rule -> assertThat(tls.getHosts()).contains(rule.getHost()));
+            });
+            assertThat(ingress.getSpec().getRules())
+                    .flatExtracting(rule -> rule.getHttp().getPaths())
+                    .isNotEmpty()
+                    .allSatisfy(path -> {
+                        var backend = path.getBackend().getService();
+                        assertThat(backend.getName()).isEqualTo("api-gateway");
+                        assertThat(gateway.getSpec().getPorts())
+                                .anyMatch(port -> port.getName()
+                                                .equals(backend.getPort().getName())
+                                        || port.getPort()
+                                                .equals(backend.getPort().getNumber()));
+                    });
+        });
+        assertThat(production.services())
+                .as("no Service reachable from outside but through the Ingress")
+                .allSatisfy(service -> assertThat(service.getSpec().getType()).isIn(null, "ClusterIP"));
+        assertThat(Manifests.of("overlays/local").services())
+                .as("the plain LoadBalancer stays for local clusters")
+                .anySatisfy(service -> {
+                    assertThat(service.getMetadata().getName()).isEqualTo("api-gateway");
+                    assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
+                });
     }
 
     @Test

@@ -205,6 +205,39 @@ class ServiceWiringTest {
                         .toList();
     }
 
+    /** No service can speak for another: its internal keys are its own pairs', the same on both sides of each pair. */
+    @Test
+    void eachServiceHoldsTheInternalKeysOfItsOwnPairsAndBothSidesOfAPairAgree() {
+        Manifests local = Manifests.of("overlays/local");
+        Map<String, List<String>> pairs = new java.util.TreeMap<>();
+        for (String service : List.of("api-gateway", "order-service", "payment-service")) {
+            var secret = local.secrets().stream()
+                    .filter(s -> s.getMetadata().getName().startsWith(service + "-internal-auth-"))
+                    .findFirst()
+                    .orElseThrow();
+            String keys = new String(secret.getData().get("keys"), java.nio.charset.StandardCharsets.UTF_8);
+            for (String line :
+                    keys.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList()) {
+                String[] fields = line.strip().split("\\s+");
+                assertThat(fields).as(service + ": <from> <to> <kid> <key>").hasSize(4);
+                assertThat(List.of(fields[0], fields[1]))
+                        .as(service + " is part of the pair")
+                        .contains(service);
+                pairs.computeIfAbsent(fields[0] + " -> " + fields[1], pair -> new ArrayList<>())
+                        .add(line.strip());
+            }
+        }
+        assertThat(pairs.keySet())
+                .containsExactly(
+                        "api-gateway -> order-service",
+                        "api-gateway -> payment-service",
+                        "order-service -> payment-service");
+        pairs.forEach((pair, lines) -> assertThat(lines)
+                .as(pair + ": the same key on both sides")
+                .hasSize(2)
+                .containsOnly(lines.getFirst()));
+    }
+
     @Test
     void theLocalOverlaysCredentialsAreMarkedLocalOnly() {
         Manifests local = Manifests.of("overlays/local");

@@ -3,6 +3,7 @@ package shop.orders;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.List;
 import shop.defaults.Database;
 import shop.defaults.DatabaseSettings;
 import shop.defaults.InternalAuthSettings;
@@ -42,12 +43,20 @@ public final class OrderServiceMain {
     public static Future<Void> start(ServiceRuntime runtime) {
         Settings settings = runtime.settings();
         int port = settings.integer("ORDER_SERVICE_PORT", 8081, 0, 65_535);
-        InternalTokens tokens = new InternalTokens(NAME, InternalAuthSettings.from(settings), Clock.systemUTC());
+        InternalTokens tokens = InternalTokens.start(
+                runtime.vertx(),
+                InternalAuthSettings.from(settings, NAME, List.of(PaymentClient.PAYMENT_SERVICE)),
+                Clock.systemUTC());
         PaymentSettings paymentSettings = PaymentSettings.from(settings);
         return Database.open(runtime, DatabaseSettings.from(settings, "orders"))
                 .compose(pool -> Catalog.load(pool).compose(catalog -> {
                     PaymentClient payments = new PaymentClient(
-                            runtime.vertx(), paymentSettings, tokens, runtime.registry(), runtime.httpMetrics());
+                            runtime.vertx(),
+                            paymentSettings,
+                            runtime.tls(),
+                            tokens,
+                            runtime.registry(),
+                            runtime.httpMetrics());
                     runtime.onShutdown(payments::close);
                     OrderModule orders = OrderModule.create(
                             runtime.vertx(),

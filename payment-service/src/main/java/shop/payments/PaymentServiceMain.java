@@ -3,6 +3,7 @@ package shop.payments;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.List;
 import shop.defaults.Database;
 import shop.defaults.DatabaseSettings;
 import shop.defaults.InternalAuthSettings;
@@ -40,7 +41,8 @@ public final class PaymentServiceMain {
     static Future<Void> start(ServiceRuntime runtime, PaymentProcessor processor) {
         Settings settings = runtime.settings();
         int port = settings.integer("PAYMENT_SERVICE_PORT", 8082, 0, 65535);
-        InternalTokens tokens = new InternalTokens(NAME, InternalAuthSettings.from(settings), Clock.systemUTC());
+        InternalTokens tokens = InternalTokens.start(
+                runtime.vertx(), InternalAuthSettings.from(settings, NAME, List.of()), Clock.systemUTC());
         return Database.open(runtime, DatabaseSettings.from(settings, "payments"))
                 .compose(pool -> {
                     var transactions =

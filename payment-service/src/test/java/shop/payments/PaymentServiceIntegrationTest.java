@@ -80,7 +80,8 @@ class PaymentServiceIntegrationTest {
         static Service start(TestDatabase database) {
             int port = freePort();
             var processor = new Processor(new SimulatedProcessor(), ConcurrentHashMap.newKeySet());
-            var settings = TestTokens.register(database.settings()).with("PAYMENT_SERVICE_PORT", String.valueOf(port));
+            var settings = TestTokens.register(database.settings(), PAYMENT_SERVICE)
+                    .with("PAYMENT_SERVICE_PORT", String.valueOf(port));
             ServiceRuntime runtime = ServiceRuntime.start(PAYMENT_SERVICE, settings);
             try {
                 PaymentServiceMain.start(runtime, processor).await(60, TimeUnit.SECONDS);
@@ -323,18 +324,27 @@ class PaymentServiceIntegrationTest {
         assertThat(fromGateway.status()).isEqualTo(403);
         assertThat(fromGateway.problemType()).isEqualTo("urn:shop:problem:forbidden");
 
-        Answer meantForAnother =
-                post(service, "/charges", TestTokens.bearer(ORDER_SERVICE, ORDER_SERVICE, null), JSON, body);
+        Answer meantForAnother = post(service, "/charges", TestTokens.customer(ORDER_SERVICE, "Gregor"), JSON, body);
         assertThat(meantForAnother.status()).isEqualTo(401);
+        String orderServicesKid = TestTokens.kid(ORDER_SERVICE, PAYMENT_SERVICE);
         Answer wrongKey = post(
                 service,
                 "/charges",
-                "Bearer "
-                        + TestTokens.tokens(ORDER_SERVICE, "another-key-of-at-least-32-characters!!")
-                                .issue(PAYMENT_SERVICE, null),
+                TestTokens.forged(
+                        orderServicesKid, TestTokens.secret("someone", "else"), ORDER_SERVICE, PAYMENT_SERVICE, null),
                 JSON,
                 body);
         assertThat(wrongKey.status()).isEqualTo(401);
+        // The gateway's own key, in a token that claims to come from order-service, or names order-service's kid.
+        String gatewaysKid = TestTokens.kid("api-gateway", PAYMENT_SERVICE);
+        String gatewaysKey = TestTokens.secret("api-gateway", PAYMENT_SERVICE);
+        for (String impersonation : List.of(
+                TestTokens.forged(gatewaysKid, gatewaysKey, ORDER_SERVICE, PAYMENT_SERVICE, null),
+                TestTokens.forged(orderServicesKid, gatewaysKey, ORDER_SERVICE, PAYMENT_SERVICE, null))) {
+            assertThat(post(service, "/charges", impersonation, JSON, body).status())
+                    .as("the gateway's key speaking for order-service")
+                    .isEqualTo(401);
+        }
 
         assertThat(refundAs(service, TestTokens.customer(PAYMENT_SERVICE, "Gregor"), UUID.randomUUID())
                         .status())

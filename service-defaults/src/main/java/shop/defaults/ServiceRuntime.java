@@ -58,6 +58,7 @@ public final class ServiceRuntime {
     private final Vertx vertx;
     private final Operations operations = new Operations();
     private final HttpMetrics httpMetrics;
+    private final TlsSettings tls;
     private final List<HttpServer> servers = new ArrayList<>();
     private final List<Supplier<Future<?>>> cleanups = Collections.synchronizedList(new ArrayList<>());
     private final long startedNanos = System.nanoTime();
@@ -68,6 +69,7 @@ public final class ServiceRuntime {
         this.settings = settings;
         this.telemetry = Telemetry.start(name, settings);
         this.httpMetrics = new HttpMetrics(telemetry.registry());
+        this.tls = TlsSettings.from(settings);
         int eventLoops =
                 settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         this.vertx = Vertx.builder()
@@ -116,6 +118,11 @@ public final class ServiceRuntime {
 
     public HttpMetrics httpMetrics() {
         return httpMetrics;
+    }
+
+    /** TLS for this service's server and its clients of the others. */
+    public TlsSettings tls() {
+        return tls;
     }
 
     /** Maps the service's own problems (return null for a failure that is not one). */
@@ -173,6 +180,7 @@ public final class ServiceRuntime {
                 .setTracingPolicy(TracingPolicy.ALWAYS)
                 // HTTP/1.1 only: a client's upgrade to cleartext HTTP/2 (the JDK client asks by default) is not taken.
                 .setHttp2ClearTextEnabled(false);
+        tls.applyTo(options);
         int count = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -185,8 +193,9 @@ public final class ServiceRuntime {
         return Future.all(listening).map(all -> {
             operations.markReady();
             log.info(
-                    "{} ready on {}:{} in {} ms",
+                    "{} ready on {}://{}:{} in {} ms",
                     name,
+                    tls.serves() ? "https" : "http",
                     options.getHost(),
                     port,
                     (System.nanoTime() - startedNanos) / 1_000_000);

@@ -7,7 +7,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import shop.testing.ContractChecker;
+import shop.testing.TestTls;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,13 +37,22 @@ final class Gateway {
             ContractChecker.load(ShopProcesses.ROOT.resolve("api/openapi.yaml"));
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
+    private final HttpClient http;
 
+    /** Over HTTPS when the URL says so, trusting the tests' certificate ({@link TestTls}). */
     Gateway(String baseUrl) {
+        this(baseUrl, TestTls.trustingIt());
+    }
+
+    /** Over HTTPS when the URL says so, with {@code tls}. */
+    Gateway(String baseUrl, SSLContext tls) {
         this.baseUrl = baseUrl;
+        HttpClient.Builder http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
+        if (baseUrl.startsWith("https:")) {
+            http.sslContext(tls);
+        }
+        this.http = http.build();
     }
 
     Response get(String path, String key) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import shop.testing.TestTokens;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -82,9 +83,8 @@ class ObservabilitySystemTest {
                 .withEnv("api-gateway", "SHOP_LOG_LEVELS", "shop.gateway.routing=DEBUG");
         for (String service : ShopProcesses.SERVICES) {
             shop.withEnv(service, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", endpoint)
-                    // Outside the local profile the published internal key is refused: the services share one of their
-                    // own.
-                    .withEnv(service, "SHOP_INTERNAL_AUTH_KEY", "observability-test-internal-auth-key-0123456789");
+                    // Outside the local profile the published internal keys are refused: each pair has one of its own.
+                    .withEnv(service, "SHOP_INTERNAL_AUTH_KEYS", TestTokens.keysOf(service));
         }
         shop.start();
         gateway = new Gateway(shop.gatewayUrl());

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import shop.testing.TestDatabase;
+import shop.testing.TestTls;
 
 /** {@code ./shop run} as a person uses it: start, order, Ctrl-C, start again, and its refusals. */
 class ShopCommandSystemTest {
@@ -59,6 +60,17 @@ class ShopCommandSystemTest {
             orderId = placed.json().get("id").asString();
             run.interruptAndAwaitExit();
         }
+        Map<String, String> keys = internalKeys(data);
+        assertThat(keys.get("api-gateway"))
+                .as("each service holds the keys of its own pairs only")
+                .contains("api-gateway order-service run-", "api-gateway payment-service run-")
+                .doesNotContain("order-service payment-service");
+        assertThat(keys.get("order-service"))
+                .contains("api-gateway order-service run-", "order-service payment-service run-")
+                .doesNotContain("api-gateway payment-service");
+        assertThat(keys.get("payment-service"))
+                .contains("api-gateway payment-service run-", "order-service payment-service run-")
+                .doesNotContain("api-gateway order-service");
         if (storage.equals("embedded")) {
             assertThat(Files.list(data).map(p -> p.getFileName().toString()))
                     .as("embedded databases are files in the data folder")
@@ -75,10 +87,36 @@ class ShopCommandSystemTest {
                             .json())
                     .hasSize(1);
             again.interruptAndAwaitExit();
+            assertThat(internalKeys(data)).as("fresh keys every run").isNotEqualTo(keys);
         } finally {
             if (storage.equals("postgres")) {
                 dropDatabases(prefix);
             }
+        }
+    }
+
+    /** The internal-auth keys {@code ./shop run} made for each service, by service. */
+    private static Map<String, String> internalKeys(Path data) throws IOException {
+        Map<String, String> keys = new HashMap<>();
+        for (String service : ShopProcesses.SERVICES) {
+            keys.put(service, Files.readString(data.resolve("run/internal-auth/" + service + ".keys")));
+        }
+        return keys;
+    }
+
+    @Test
+    void servesHttpsOnEveryPortWithAThrowawayCertificateWithTls() throws Exception {
+        Path data = Files.createTempDirectory("shop-tls");
+        Map<String, String> env = new HashMap<>(ports());
+        try (Run run = Run.start(data, env, List.of("run", "--tls"))) {
+            run.awaitLine("Shop is up at https://localhost:" + env.get("API_GATEWAY_PORT"), Duration.ofSeconds(90));
+            Path certificate = data.resolve("run/tls/certificate.pem");
+            Gateway gateway =
+                    new Gateway("https://127.0.0.1:" + env.get("API_GATEWAY_PORT"), TestTls.trusting(certificate));
+            var placed = gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"t-shirt\"}");
+            assertThat(placed.status()).isEqualTo(201);
+            assertThat(placed.header("Strict-Transport-Security")).isNotNull();
+            run.interruptAndAwaitExit();
         }
     }
 

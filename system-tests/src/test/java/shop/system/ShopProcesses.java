@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import shop.testing.TestDatabase;
+import shop.testing.TestTls;
 
 /**
  * The three services as real processes, started from their built jars with the local profile,
@@ -32,8 +33,9 @@ final class ShopProcesses implements AutoCloseable {
     private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, String> profiles = new LinkedHashMap<>();
-    private final HttpClient http =
+    private HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private String scheme = "http";
 
     ShopProcesses(String name) throws IOException {
         dataDir = Files.createTempDirectory("shop-system-" + name);
@@ -46,7 +48,23 @@ final class ShopProcesses implements AutoCloseable {
     }
 
     String gatewayUrl() {
-        return "http://127.0.0.1:" + ports.get("api-gateway");
+        return scheme + "://127.0.0.1:" + ports.get("api-gateway");
+    }
+
+    /**
+     * Every service serves HTTPS only, with the tests' certificate ({@link TestTls}), and calls the
+     * others over TLS, trusting it.
+     */
+    ShopProcesses withTls() {
+        scheme = "https";
+        http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(1))
+                .sslContext(TestTls.trustingIt())
+                .build();
+        for (String service : SERVICES) {
+            TestTls.settings().forEach((name, value) -> withEnv(service, name, value));
+        }
+        return this;
     }
 
     int port(String service) {
@@ -148,8 +166,8 @@ final class ShopProcesses implements AutoCloseable {
         env.put("PAYMENT_SERVICE_PORT", String.valueOf(ports.get("payment-service")));
         env.put("ORDER_SERVICE_PORT", String.valueOf(ports.get("order-service")));
         env.put("API_GATEWAY_PORT", String.valueOf(ports.get("api-gateway")));
-        env.put("PAYMENT_SERVICE_URL", "http://127.0.0.1:" + ports.get("payment-service"));
-        env.put("ORDER_SERVICE_URL", "http://127.0.0.1:" + ports.get("order-service"));
+        env.put("PAYMENT_SERVICE_URL", scheme + "://127.0.0.1:" + ports.get("payment-service"));
+        env.put("ORDER_SERVICE_URL", scheme + "://127.0.0.1:" + ports.get("order-service"));
         TestDatabase database = databases.get(service);
         if (database != null) {
             env.put("SHOP_DB_URL", database.url());
@@ -182,7 +200,8 @@ final class ShopProcesses implements AutoCloseable {
 
     private boolean ready(int port) {
         try {
-            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+            var request = HttpRequest.newBuilder(
+                            URI.create(scheme + "://127.0.0.1:" + port + "/actuator/health/readiness"))
                     .timeout(Duration.ofSeconds(1))
                     .build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;

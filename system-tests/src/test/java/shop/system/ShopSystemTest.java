@@ -52,6 +52,9 @@ class ShopSystemTest {
         assertThat(placed.status()).isEqualTo(201);
         String id = placed.json().get("id").asString();
         assertThat(placed.header("Location")).isEqualTo("/orders/" + id);
+        assertThat(placed.header("Strict-Transport-Security"))
+                .as("no HSTS over plain HTTP")
+                .isNull();
         assertThat(placed.json().get("status").asString()).isEqualTo("PAID");
         assertThat(placed.json().get("amount").decimalValue()).isEqualByComparingTo("100.00");
         String chargeId = placed.json().get("transaction").get("id").asString();

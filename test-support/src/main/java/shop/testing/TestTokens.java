@@ -1,30 +1,78 @@
 package shop.testing;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Caller;
-import shop.defaults.InternalAuthSettings;
+import shop.defaults.InternalKeys;
 import shop.defaults.InternalTokens;
 import shop.defaults.Role;
 import shop.defaults.Settings;
 
-/** Internal tokens for tests that call a service directly, as another Shop service would. */
+/**
+ * Internal tokens for tests that call a service directly, as another Shop service would: one key
+ * per pair of services (test keys, derived from the pair's names), as in production.
+ */
 public final class TestTokens {
 
-    /** The internal-auth key of the services under test. */
-    public static final String KEY = "test-internal-auth-key-used-by-tests-only";
+    /** The pairs: who calls whom. */
+    private static final List<List<String>> PAIRS = List.of(
+            List.of("api-gateway", "order-service"),
+            List.of("api-gateway", "payment-service"),
+            List.of("order-service", "payment-service"));
 
     private TestTokens() {}
 
-    /** Gives the service under test the tests' key. */
-    public static Settings register(Settings settings) {
-        return settings.with("SHOP_INTERNAL_AUTH_KEY", KEY);
+    /** The tests' key of a pair, base64. */
+    public static String secret(String from, String to) {
+        try {
+            byte[] key = MessageDigest.getInstance("SHA-256")
+                    .digest(("shop test internal key " + from + " " + to).getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(key);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The tests' kid of a pair. */
+    public static String kid(String from, String to) {
+        return "test-" + from + "-to-" + to;
+    }
+
+    /** The keys of the pairs {@code service} is part of, as {@code SHOP_INTERNAL_AUTH_KEYS} takes them. */
+    public static String keysOf(String service) {
+        return PAIRS.stream()
+                .filter(pair -> pair.contains(service))
+                .map(pair -> line(pair.get(0), pair.get(1)))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static String line(String from, String to) {
+        return from + " " + to + " " + kid(from, to) + " " + secret(from, to);
+    }
+
+    /** Gives the service under test the tests' keys of its pairs. */
+    public static Settings register(Settings settings, String service) {
+        return settings.with("SHOP_INTERNAL_AUTH_KEYS", keysOf(service));
     }
 
     /** {@code Bearer} and a token from {@code from} to {@code to}, for an end user or none. */
     public static String bearer(String from, String to, @Nullable Caller caller) {
-        return "Bearer " + tokens(from, KEY).issue(to, caller);
+        return "Bearer " + tokens(from).issue(to, caller);
     }
 
     /** As the gateway calls for a customer. */
@@ -37,8 +85,32 @@ public final class TestTokens {
         return bearer("api-gateway", to, new Caller("admin", Role.ADMIN));
     }
 
-    /** The tokens of a service named {@code service}, with the given key. */
-    public static InternalTokens tokens(String service, String key) {
-        return new InternalTokens(service, new InternalAuthSettings(key, Duration.ofSeconds(60)), Clock.systemUTC());
+    /** The tokens of {@code service}, with the tests' keys of every pair it is part of. */
+    public static InternalTokens tokens(String service) {
+        return new InternalTokens(
+                service, InternalKeys.parse(keysOf(service), "test keys"), Duration.ofSeconds(60), Clock.systemUTC());
+    }
+
+    /**
+     * {@code Bearer} and a token signed as {@code kid} with {@code secret} (base64), claiming to come
+     * from {@code issuer}: for forgeries.
+     */
+    public static String forged(String kid, String secret, String issuer, String audience, @Nullable Caller caller) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(audience)
+                .issueTime(new Date())
+                .expirationTime(Date.from(Instant.now().plusSeconds(60)));
+        if (caller != null) {
+            claims.subject(caller.customer()).claim("role", caller.role().name());
+        }
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims.build());
+        try {
+            jwt.sign(new MACSigner(Base64.getDecoder().decode(secret)));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return "Bearer " + jwt.serialize();
     }
 }

@@ -1,6 +1,7 @@
 package shop.gateway.auth;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import shop.defaults.Settings;
 
@@ -13,8 +14,18 @@ import shop.defaults.Settings;
  * @param customerClaim the claim that names the customer ({@code SHOP_GATEWAY_OIDC_CUSTOMER_CLAIM}, default {@code sub})
  * @param rolesClaim a claim with a list of roles; {@code admin} among them makes an admin
  *     ({@code SHOP_GATEWAY_OIDC_ROLES_CLAIM}, default {@code roles})
+ * @param refresh how often the issuer's keys are fetched again ({@code SHOP_GATEWAY_OIDC_REFRESH}, 15 min)
+ * @param unknownKeyRefetch the least time between two fetches of the keys that tokens naming an
+ *     unknown {@code kid} cause ({@code SHOP_GATEWAY_OIDC_UNKNOWN_KEY_REFETCH}, 30 s): a flood of
+ *     such tokens costs the issuer one request in that time
  */
-record OidcSettings(URI issuer, String audience, String customerClaim, String rolesClaim) {
+record OidcSettings(
+        URI issuer,
+        String audience,
+        String customerClaim,
+        String rolesClaim,
+        Duration refresh,
+        Duration unknownKeyRefetch) {
 
     /** The settings, or empty when no issuer is configured (no JWT is accepted then). */
     static Optional<OidcSettings> from(Settings settings) {
@@ -32,7 +43,9 @@ record OidcSettings(URI issuer, String audience, String customerClaim, String ro
                     uri,
                     settings.text("SHOP_GATEWAY_OIDC_AUDIENCE", "shop"),
                     settings.text("SHOP_GATEWAY_OIDC_CUSTOMER_CLAIM", "sub"),
-                    settings.text("SHOP_GATEWAY_OIDC_ROLES_CLAIM", "roles"));
+                    settings.text("SHOP_GATEWAY_OIDC_ROLES_CLAIM", "roles"),
+                    settings.duration("SHOP_GATEWAY_OIDC_REFRESH", Duration.ofMinutes(15)),
+                    settings.duration("SHOP_GATEWAY_OIDC_UNKNOWN_KEY_REFETCH", Duration.ofSeconds(30)));
         });
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import shop.defaults.HttpMetrics;
 import shop.defaults.InternalTokens;
 import shop.defaults.ServiceRuntime;
+import shop.defaults.TlsSettings;
 import shop.gateway.GatewayProblem;
 import shop.gateway.GatewayProblems;
 import shop.gateway.RouteTemplate;
@@ -65,9 +66,10 @@ public final class Downstream {
             ServiceRuntime runtime, String service, URI url, Downstreams downstreams, InternalTokens tokens) {
         HttpClient client = runtime.vertx()
                 .httpClientBuilder()
-                .with(new HttpClientOptions()
+                .with(runtime.tls()
+                        .applyTo(new HttpClientOptions(), url)
                         .setDefaultHost(url.getHost())
-                        .setDefaultPort(url.getPort() > 0 ? url.getPort() : 80)
+                        .setDefaultPort(TlsSettings.port(url))
                         .setConnectTimeout((int) downstreams.connectTimeout().toMillis())
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)

@@ -7,7 +7,8 @@ import shop.defaults.Settings;
 /**
  * Where the services behind the gateway live, and how long to wait for them.
  *
- * @param orderService {@code ORDER_SERVICE_URL} (default {@code http://localhost:8081})
+ * @param orderService {@code ORDER_SERVICE_URL} (default {@code http://localhost:8081}; {@code https}
+ *     for TLS, see {@link shop.defaults.TlsSettings})
  * @param paymentService {@code PAYMENT_SERVICE_URL} (default {@code http://localhost:8082})
  * @param connectTimeout {@code SHOP_GATEWAY_DOWNSTREAMS_CONNECT_TIMEOUT}, 1 s
  * @param readTimeout {@code SHOP_GATEWAY_DOWNSTREAMS_READ_TIMEOUT}, 5 s: longer than order-service's
@@ -28,7 +29,7 @@ public record Downstreams(URI orderService, URI paymentService, Duration connect
         String value = settings.text(name, fallback);
         try {
             URI url = URI.create(value);
-            if ("http".equals(url.getScheme())
+            if (("http".equals(url.getScheme()) || "https".equals(url.getScheme()))
                     && url.getHost() != null
                     && (url.getPath() == null
                             || url.getPath().isEmpty()
@@ -38,6 +39,6 @@ public record Downstreams(URI orderService, URI paymentService, Duration connect
         } catch (IllegalArgumentException e) {
             // refused below
         }
-        throw new IllegalArgumentException(name + " must be an http URL of a service, such as " + fallback);
+        throw new IllegalArgumentException(name + " must be an http(s) URL of a service, such as " + fallback);
     }
 }

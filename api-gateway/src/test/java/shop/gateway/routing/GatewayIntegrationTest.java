@@ -481,8 +481,7 @@ class GatewayIntegrationTest {
     private static InternalCall callOf(Received received, String service) {
         String authorization = received.header("Authorization");
         assertThat(authorization).startsWith("Bearer ").doesNotContain("local-");
-        InternalCall call =
-                TestTokens.tokens(service, TestTokens.KEY).verify(authorization.substring("Bearer ".length()));
+        InternalCall call = TestTokens.tokens(service).verify(authorization.substring("Bearer ".length()));
         assertThat(call).as("a valid internal token for " + service).isNotNull();
         return call;
     }

@@ -30,6 +30,7 @@ import shop.defaults.Money;
 import shop.defaults.Role;
 import shop.defaults.ServiceRuntime;
 import shop.defaults.StrictJson;
+import shop.defaults.TlsSettings;
 
 /**
  * payment-service's API ({@code POST /charges}, {@code POST /refunds}) over one pooled keep-alive
@@ -68,19 +69,21 @@ public final class PaymentClient {
     private record RefundRequest(UUID orderId) {}
 
     public PaymentClient(
-            Vertx vertx, PaymentSettings settings, InternalTokens tokens, MeterRegistry registry, HttpMetrics metrics) {
+            Vertx vertx,
+            PaymentSettings settings,
+            TlsSettings tls,
+            InternalTokens tokens,
+            MeterRegistry registry,
+            HttpMetrics metrics) {
         this.vertx = vertx;
         this.settings = settings;
         this.tokens = tokens;
         this.metrics = metrics;
         this.breaker = breaker(settings.breaker(), registry);
-        boolean https = "https".equals(settings.baseUrl().getScheme());
-        int port = settings.baseUrl().getPort() > 0 ? settings.baseUrl().getPort() : https ? 443 : 80;
         this.http = vertx.httpClientBuilder()
-                .with(new HttpClientOptions()
+                .with(tls.applyTo(new HttpClientOptions(), settings.baseUrl())
                         .setDefaultHost(settings.baseUrl().getHost())
-                        .setDefaultPort(port)
-                        .setSsl(https)
+                        .setDefaultPort(TlsSettings.port(settings.baseUrl()))
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
                         .setConnectTimeout((int) settings.connectTimeout().toMillis()))

@@ -474,9 +474,12 @@ class OrderServiceIntegrationTest {
                                 .GET())
                         .status())
                 .isEqualTo(401);
-        String forged = "Bearer "
-                + TestTokens.tokens("api-gateway", "another-key-that-is-long-enough-to-sign-with")
-                        .issue(ORDER_SERVICE, new Caller("Gregor", Role.ADMIN));
+        String forged = TestTokens.forged(
+                TestTokens.kid("api-gateway", ORDER_SERVICE),
+                TestTokens.secret("someone", "else"),
+                "api-gateway",
+                ORDER_SERVICE,
+                new Caller("Gregor", Role.ADMIN));
         assertThat(send(request("/orders", null).header("Authorization", forged).GET())
                         .status())
                 .isEqualTo(401);
@@ -717,7 +720,7 @@ class OrderServiceIntegrationTest {
         values.put("SHOP_DB_URL", db.url());
         values.put("SHOP_DB_USER", db.username());
         values.put("SHOP_DB_PASSWORD", db.password());
-        values.put("SHOP_INTERNAL_AUTH_KEY", TestTokens.KEY);
+        values.put("SHOP_INTERNAL_AUTH_KEYS", TestTokens.keysOf(ORDER_SERVICE));
         values.put("SHOP_PAYMENT_METHOD_KEY", PAYMENT_METHOD_KEY);
         values.put("PAYMENT_SERVICE_URL", payments.url());
         values.put("SHOP_ORDERS_DEFAULT_PAYMENT_METHOD", "4242424242424242");
