@@ -26,6 +26,7 @@ import shop.gateway.limits.Cors;
 import shop.gateway.limits.FailedAuthentications;
 import shop.gateway.limits.LimitSettings;
 import shop.gateway.limits.RateLimit;
+import shop.gateway.limits.RequestFraming;
 import shop.gateway.limits.UrlLimits;
 import shop.gateway.routing.Downstream;
 import shop.gateway.routing.Downstreams;
@@ -100,12 +101,13 @@ public final class GatewayMain {
                     calls.route("getOrder", orders::forward);
                     calls.route("refundOrder", orders::forward);
                     calls.route("listTransactions", Authentication.adminsOnly("list transactions"), payments::forward);
-                    // Metrics, CORS (so that every answer has its headers), security headers, the in-flight limit,
+                    // Metrics, security headers, CORS (so that every answer has its headers), the in-flight limit
                     // and problem details first (the runtime's).
                     Router router = runtime.router(
                             Cors.handler(limits.corsAllowedOrigins()).orElse(RoutingContext::next));
                     router.route().handler(AccessLog.handler());
                     router.route().handler(UrlLimits::check);
+                    router.route().handler(RequestFraming::check);
                     docs.mount(router, contract);
                     router.route("/*").subRouter(calls.router());
                     return runtime.serve(connections.requests(router), port, connections)

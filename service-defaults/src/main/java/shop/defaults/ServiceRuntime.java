@@ -132,24 +132,24 @@ public final class ServiceRuntime {
     }
 
     /**
-     * A router with the shared handlers first: metrics, security headers, the in-flight limit,
-     * the operations routes (unless {@link #serveOperations} gave them a port of their own), and
-     * the problem+json failure handler.
+     * A router with the shared handlers first: metrics, security headers, a malformed path refused,
+     * the in-flight limit, the operations routes (unless {@link #serveOperations} gave them a port
+     * of their own), and the problem+json failure handler.
      */
     public Router router() {
         return router(context -> context.next());
     }
 
     /**
-     * As {@link #router()}, with {@code edge} run right after the metrics, before anything that may
-     * refuse the request, so that whatever it puts on the answer is on every answer (the gateway's
-     * CORS headers).
+     * As {@link #router()}, with {@code edge} run right after the metrics and security headers,
+     * before anything that may refuse the request, so that whatever it puts on the answer is on
+     * every answer (the gateway's CORS headers).
      */
     public Router router(Handler<RoutingContext> edge) {
         Router router = Router.router(vertx);
         router.route().handler(httpMetrics.server());
-        router.route().handler(edge);
         router.route().handler(SecurityHeaders.handler());
+        router.route().handler(edge);
         router.route().handler(ServiceRuntime::refuseMalformedPath);
         router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
         if (!operationsApart) {

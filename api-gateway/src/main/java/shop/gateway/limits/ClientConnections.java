@@ -1,14 +1,22 @@
 package shop.gateway.limits;
 
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Problem;
 import shop.defaults.Problems;
@@ -23,11 +31,15 @@ import shop.defaults.Problems;
  *       second) resets the idle timeout but not these, and is hung up on (a late body is answered
  *       408 first);
  *   <li>at most {@code maxPerAddress} open connections per client address; more are closed at
- *       once. Connections from trusted proxies are not counted (they carry many clients').
+ *       once. Connections from trusted proxies are not counted (they carry many clients');
+ *   <li>HTTP/1.0 and 1.1 only, and nothing worked on after an answer that closes the connection
+ *       (see {@link #requests}).
  * </ul>
  *
  * The deadlines are checked by a sweep every second over the open connections, so a request pays
- * only two field writes and a map lookup; a deadline may be overstepped by up to a second.
+ * only a map lookup and two writes; a deadline may be overstepped by up to a second. The idle
+ * timeout (8 s) usually ends a trickled head first: the server counts a head as activity only once
+ * it is whole.
  */
 public final class ClientConnections implements Handler<HttpConnection> {
 
@@ -69,6 +81,10 @@ public final class ClientConnections implements Handler<HttpConnection> {
             }
             counted = address;
         }
+        if (connection instanceof ConnectionBase netty) {
+            ChannelHandlerContext http = netty.channelHandlerContext();
+            http.pipeline().addBefore(http.name(), "shop-http1-only", Http1Only.INSTANCE);
+        }
         Tracked tracked = new Tracked(connection, Vertx.currentContext(), System.nanoTime());
         open.put(connection, tracked);
         String address = counted;
@@ -80,11 +96,20 @@ public final class ClientConnections implements Handler<HttpConnection> {
         });
     }
 
-    /** Wraps the server's request handler: notes that a request's head has arrived. */
+    /**
+     * Wraps the server's request handler: notes that a request's head has arrived, and drops a
+     * request that was pipelined behind an answer that closes the connection (a refusal of
+     * framing or of a malformed request): whatever follows such a request on the connection may be
+     * a smuggled one, and is never worked on.
+     */
     public Handler<HttpServerRequest> requests(Handler<HttpServerRequest> handler) {
         return request -> {
             Tracked tracked = open.get(request.connection());
             if (tracked != null) {
+                if (tracked.closing()) {
+                    request.connection().close();
+                    return;
+                }
                 tracked.headArrived(request, System.nanoTime());
             }
             handler.handle(request);
@@ -101,6 +126,29 @@ public final class ClientConnections implements Handler<HttpConnection> {
         }
     }
 
+    /**
+     * Turns a request of any HTTP version but 1.0 and 1.1 into a malformed one, which the server's
+     * invalid-request handler answers 400 like any other: Vert.x itself would answer it 501, the
+     * one answer of 5xx a client could cause at will.
+     */
+    @ChannelHandler.Sharable
+    private static final class Http1Only extends ChannelInboundHandlerAdapter {
+
+        static final Http1Only INSTANCE = new Http1Only();
+
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object message) {
+            if (message instanceof HttpRequest request
+                    && request.decoderResult().isSuccess()
+                    && !HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                    && !HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
+                request.setDecoderResult(
+                        DecoderResult.failure(new IllegalArgumentException("Only HTTP/1.0 and HTTP/1.1 are served")));
+            }
+            context.fireChannelRead(message);
+        }
+    }
+
     private void release(String address) {
         perAddress.computeIfPresent(address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
@@ -110,7 +158,8 @@ public final class ClientConnections implements Handler<HttpConnection> {
 
         private final HttpConnection connection;
         private final @Nullable Context context;
-        private volatile @Nullable HttpServerRequest request;
+        /** The request being read or answered; null while the next one's head is awaited. */
+        private final AtomicReference<@Nullable HttpServerRequest> request = new AtomicReference<>();
         /** When the current wait began: for a head, the opening or the previous answer; for a body, its head. */
         private volatile long since;
 
@@ -120,13 +169,20 @@ public final class ClientConnections implements Handler<HttpConnection> {
             this.since = now;
         }
 
+        /** Whether the last answer on this connection said it closes it. */
+        boolean closing() {
+            HttpServerRequest previous = request.get();
+            return previous != null
+                    && "close".equalsIgnoreCase(previous.response().headers().get(HttpHeaders.CONNECTION));
+        }
+
         void headArrived(HttpServerRequest request, long now) {
-            this.request = request;
+            this.request.set(request);
             this.since = now;
         }
 
         void check(long now) {
-            HttpServerRequest current = request;
+            HttpServerRequest current = request.get();
             if (current == null) {
                 if (now - since > HEAD_NANOS) {
                     connection.close();
@@ -135,9 +191,8 @@ public final class ClientConnections implements Handler<HttpConnection> {
                 if (now - since > BODY_NANOS) {
                     tooSlow(current);
                 }
-            } else if (current.response().ended()) {
-                // Answered: the next request's head is due within the head's deadline from now.
-                request = null;
+            } else if (current.response().ended() && request.compareAndSet(current, null)) {
+                // Answered (and no next request arrived meanwhile): the next head is due within its deadline from now.
                 since = now;
             }
         }

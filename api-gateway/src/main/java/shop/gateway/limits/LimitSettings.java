@@ -16,7 +16,7 @@ import shop.defaults.Settings;
  *     {@code X-Forwarded-For} names the client; none by default, so the client is the connection's
  *     peer ({@code SHOP_GATEWAY_TRUSTED_PROXIES}, comma-separated)
  * @param maxConnectionsPerAddress open connections a client address may hold (trusted proxies
- *     aside); more are closed at once ({@code SHOP_MAX_CONNECTIONS_PER_ADDRESS}, default 64, 0 for
+ *     aside); more are closed at once ({@code SHOP_MAX_CONNECTIONS_PER_ADDRESS}, default 256, 0 for
  *     no limit)
  */
 public record LimitSettings(
@@ -47,7 +47,7 @@ public record LimitSettings(
                 origins,
                 settings.integer("SHOP_AUTH_FAILURE_LIMIT", 20, 0, 1_000_000),
                 proxies,
-                settings.integer("SHOP_MAX_CONNECTIONS_PER_ADDRESS", 64, 0, 1_000_000));
+                settings.integer("SHOP_MAX_CONNECTIONS_PER_ADDRESS", 256, 0, 1_000_000));
     }
 
     /** Who the requests come from, as these settings say to work it out. */
