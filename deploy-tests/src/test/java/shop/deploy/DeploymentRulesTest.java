@@ -69,11 +69,10 @@ class DeploymentRulesTest {
                 .getSpec()
                 .getContainers()
                 .getFirst();
-        assertThat(gateway.getPorts())
-                .anySatisfy(port -> {
-                    assertThat(port.getName()).isEqualTo("management");
-                    assertThat(port.getContainerPort()).isEqualTo(9080);
-                });
+        assertThat(gateway.getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("management");
+            assertThat(port.getContainerPort()).isEqualTo(9080);
+        });
         for (var probe : List.of(gateway.getStartupProbe(), gateway.getLivenessProbe(), gateway.getReadinessProbe())) {
             assertThat(probe.getHttpGet().getPort().getStrValue()).isEqualTo("management");
         }
@@ -81,14 +80,14 @@ class DeploymentRulesTest {
                 .filter(s -> s.getMetadata().getName().equals("api-gateway"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(service.getSpec().getPorts())
-                .allSatisfy(port -> {
-                    assertThat(port.getPort()).isNotEqualTo(9080);
-                    assertThat(port.getTargetPort().isInteger()
+        assertThat(service.getSpec().getPorts()).allSatisfy(port -> {
+            assertThat(port.getPort()).isNotEqualTo(9080);
+            assertThat(
+                            port.getTargetPort().isInteger()
                                     ? String.valueOf(port.getTargetPort().getIntValue())
                                     : port.getTargetPort().getStrValue())
-                            .isIn("http", "8080");
-                });
+                    .isIn("http", "8080");
+        });
         assertThat(service.getSpec().getExternalTrafficPolicy())
                 .as("the client's own address reaches the gateway's per-address limits")
                 .isEqualTo("Local");
