@@ -66,7 +66,8 @@ class SlowClientsSystemTest {
                 channel.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
                 // Non-blocking: a read that finds nothing says "still waiting" at once, without a timeout.
                 channel.configureBlocking(false);
-                channel.write(ByteBuffer.wrap("GET /products HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)));
+                channel.write(
+                        ByteBuffer.wrap("GET /products HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII)));
                 slow.add(channel);
             }
             int open = SLOW_CONNECTIONS;
