@@ -21,9 +21,13 @@ import shop.gateway.contract.ApiContract;
 import shop.gateway.contract.ApiDocs;
 import shop.gateway.contract.Negotiation;
 import shop.gateway.contract.RequestValidation;
+import shop.gateway.limits.ClientAddresses;
+import shop.gateway.limits.ClientConnections;
 import shop.gateway.limits.Cors;
+import shop.gateway.limits.FailedAuthentications;
 import shop.gateway.limits.LimitSettings;
 import shop.gateway.limits.RateLimit;
+import shop.gateway.limits.RequestFraming;
 import shop.gateway.limits.UrlLimits;
 import shop.gateway.routing.Downstream;
 import shop.gateway.routing.Downstreams;
@@ -62,9 +66,13 @@ public final class GatewayMain {
         Vertx vertx = runtime.vertx();
         Settings settings = runtime.settings();
         int port = settings.integer("API_GATEWAY_PORT", 8080, 0, 65_535);
+        int managementPort = settings.integer("API_GATEWAY_MANAGEMENT_PORT", 9080, 0, 65_535);
         Downstreams downstreams = Downstreams.from(settings);
         LimitSettings limits = LimitSettings.from(settings);
-        Authentication authentication = Authentication.from(settings, vertx);
+        ClientAddresses clients = limits.clientAddresses();
+        FailedAuthentications failedAuthentications =
+                FailedAuthentications.start(vertx, limits.authFailuresPerMinute(), clients);
+        Authentication authentication = Authentication.from(settings, vertx, failedAuthentications::failed);
         InternalTokens tokens = InternalTokens.start(
                 vertx,
                 InternalAuthSettings.from(settings, SERVICE, List.of("order-service", "payment-service")),
@@ -73,49 +81,65 @@ public final class GatewayMain {
                 Downstream.create(runtime, "order-service", downstreams.orderService(), downstreams, tokens);
         Downstream payments =
                 Downstream.create(runtime, "payment-service", downstreams.paymentService(), downstreams, tokens);
-        RateLimit rateLimit = RateLimit.start(vertx, limits.rateLimit());
+        RateLimit rateLimit = RateLimit.start(vertx, limits.rateLimit(), clients);
+        ClientConnections connections = ClientConnections.start(vertx, limits.maxConnectionsPerAddress(), clients);
         runtime.problems(GatewayProblems::of);
 
         ApiDocs docs = ApiDocs.fromJar();
         WebPages pages = WebPages.fromJar(settings);
 
-        return contractSource.compose(source -> ApiContract.load(vertx, source)).compose(contract -> {
-            // The public API: one route per operation of the contract, each after the checks every call passes.
-            Calls calls = new Calls(
-                    RouterBuilder.create(vertx, contract.openApi()),
-                    authentication,
-                    rateLimit,
-                    new RequestValidation(vertx, contract));
-            calls.route("listProducts", orders::forward);
-            calls.route("placeOrder", orders::forward);
-            calls.route("listOrders", orders::forward);
-            calls.route("getOrder", orders::forward);
-            calls.route("refundOrder", orders::forward);
-            calls.route("listTransactions", Authentication.adminsOnly("list transactions"), payments::forward);
-            calls.route("getSummary", Authentication.adminsOnly("see the summary"), orders::forward);
-            // Metrics, security headers, the in-flight limit, health, and problem details first (the runtime's).
-            Router router = runtime.router();
-            router.route().handler(AccessLog.handler());
-            Cors.handler(limits.corsAllowedOrigins())
-                    .ifPresent(cors -> router.route().handler(cors));
-            router.route().handler(UrlLimits::check);
-            docs.mount(router, contract);
-            pages.mount(router);
-            router.route("/*").subRouter(calls.router());
-            return runtime.serve(router, port).map(router);
-        });
+        // Health and metrics on the management port, which the public Service does not expose.
+        Future<Integer> operations = runtime.serveOperations(managementPort);
+        return operations
+                .compose(listening -> contractSource)
+                .compose(source -> ApiContract.load(vertx, source))
+                .compose(contract -> {
+                    // The public API: one route per operation of the contract, each after the checks every call passes.
+                    Calls calls = new Calls(
+                            RouterBuilder.create(vertx, contract.openApi()),
+                            failedAuthentications,
+                            authentication,
+                            rateLimit,
+                            new RequestValidation(vertx, contract));
+                    calls.route("listProducts", orders::forward);
+                    calls.route("placeOrder", orders::forward);
+                    calls.route("listOrders", orders::forward);
+                    calls.route("getOrder", orders::forward);
+                    calls.route("refundOrder", orders::forward);
+                    calls.route("listTransactions", Authentication.adminsOnly("list transactions"), payments::forward);
+                    calls.route("getSummary", Authentication.adminsOnly("see the summary"), orders::forward);
+                    // Metrics, security headers, CORS (so that every answer has its headers), the in-flight limit
+                    // and problem details first (the runtime's).
+                    Router router = runtime.router(
+                            Cors.handler(limits.corsAllowedOrigins()).orElse(RoutingContext::next));
+                    router.route().handler(AccessLog.handler());
+                    router.route().handler(UrlLimits::check);
+                    router.route().handler(RequestFraming::check);
+                    docs.mount(router, contract);
+                    pages.mount(router);
+                    router.route("/*").subRouter(calls.router());
+                    return runtime.serve(connections.requests(router), port, connections)
+                            .map(router);
+                });
     }
 
     /** The routes of the contract's operations, and the checks each passes before its own handlers. */
     private static final class Calls {
 
         private final RouterBuilder builder;
+        private final FailedAuthentications failedAuthentications;
         private final Authentication authentication;
         private final RateLimit rateLimit;
         private final RequestValidation validation;
 
-        Calls(RouterBuilder builder, Authentication authentication, RateLimit rateLimit, RequestValidation validation) {
+        Calls(
+                RouterBuilder builder,
+                FailedAuthentications failedAuthentications,
+                Authentication authentication,
+                RateLimit rateLimit,
+                RequestValidation validation) {
             this.builder = builder;
+            this.failedAuthentications = failedAuthentications;
             this.authentication = authentication;
             this.rateLimit = rateLimit;
             this.validation = validation;
@@ -124,7 +148,8 @@ public final class GatewayMain {
         /**
          * Routes {@code operationId} through, in order: the body read (up to 16 KB) where the
          * operation takes one (vertx-web wants it first); its route template named on the request;
-         * authentication wherever the contract asks for credentials (every call but the catalog);
+         * wherever the contract asks for credentials (every call but the catalog), a client that
+         * failed authentication too often refused before its key is looked at, then authentication;
          * the caller's rate limit; the answer's form decided (406 before any effect); the request
          * checked against the contract; then {@code handlers}. The builder's own security and
          * validation are off: they would run before authentication, and its extractor URL-decodes
@@ -148,6 +173,7 @@ public final class GatewayMain {
             boolean secured =
                     operation.getSecurityRequirements().stream().anyMatch(requirement -> !requirement.isEmpty());
             if (secured) {
+                route.addHandler(failedAuthentications::check);
                 route.addHandler(authentication);
             }
             route.addHandler(rateLimit).addHandler(Negotiation::requireJsonAnswer);

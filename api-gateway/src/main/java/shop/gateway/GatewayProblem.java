@@ -51,6 +51,21 @@ public abstract sealed class GatewayProblem extends RuntimeException {
         }
     }
 
+    /** The client's address failed authentication too often lately: no key of its is looked at for now. */
+    public static final class TooManyFailedAuthentications extends GatewayProblem {
+
+        private final long retryAfterSeconds;
+
+        public TooManyFailedAuthentications(long retryAfterSeconds) {
+            super("Too many failed authentications from this address; retry after %d s".formatted(retryAfterSeconds));
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
     /** The client accepts no answer the API gives (it answers JSON only). */
     public static final class NotAcceptable extends GatewayProblem {
 

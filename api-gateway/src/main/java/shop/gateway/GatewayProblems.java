@@ -10,6 +10,7 @@ import shop.gateway.GatewayProblem.NotAcceptable;
 import shop.gateway.GatewayProblem.NotAuthenticated;
 import shop.gateway.GatewayProblem.RateLimited;
 import shop.gateway.GatewayProblem.ServiceUnavailable;
+import shop.gateway.GatewayProblem.TooManyFailedAuthentications;
 
 /** The answers to the gateway's own refusals: the one place that knows their status, type and headers. */
 public final class GatewayProblems {
@@ -35,6 +36,7 @@ public final class GatewayProblems {
             case AdminOnly refused -> Problem.of(403, "forbidden", detail);
             case NotAcceptable refused -> Problem.of(406, "not-acceptable", detail);
             case RateLimited refused -> Problem.of(429, "too-many-requests", detail);
+            case TooManyFailedAuthentications refused -> Problem.of(429, "too-many-requests", detail);
             case ServiceUnavailable refused -> Problem.of(503, "service-unavailable", detail);
         };
     }
@@ -43,6 +45,8 @@ public final class GatewayProblems {
         switch (problem) {
             case NotAuthenticated refused -> response.putHeader("WWW-Authenticate", "Bearer");
             case RateLimited refused ->
+                response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refused.retryAfterSeconds()));
+            case TooManyFailedAuthentications refused ->
                 response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(refused.retryAfterSeconds()));
             case ServiceUnavailable refused -> response.putHeader(HttpHeaders.RETRY_AFTER, "1");
             case AdminOnly refused -> {}

@@ -29,25 +29,30 @@ public final class GatewayUnderTest implements AutoCloseable {
     private final ServiceRuntime runtime;
     private final Router router;
     private final int port;
+    private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 
-    private GatewayUnderTest(ServiceRuntime runtime, Router router, int port) {
+    private GatewayUnderTest(ServiceRuntime runtime, Router router, int port, int managementPort) {
         this.runtime = runtime;
         this.router = router;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** Starts a gateway with {@code environment} over the tests' defaults (one event loop, the tests' internal key). */
     public static GatewayUnderTest start(Map<String, String> environment) {
         int port = freePort();
+        int managementPort = freePort();
         Map<String, String> all = new HashMap<>(Map.of(
                 "SHOP_EVENT_LOOPS",
                 "1",
                 "API_GATEWAY_PORT",
                 String.valueOf(port),
+                "API_GATEWAY_MANAGEMENT_PORT",
+                String.valueOf(managementPort),
                 "SHOP_INTERNAL_AUTH_KEYS",
                 TestTokens.keysOf(GatewayMain.SERVICE)));
         all.putAll(environment);
@@ -55,7 +60,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         try {
             Router router = GatewayMain.start(runtime, Future.succeededFuture(ApiContract.read()))
                     .await();
-            return new GatewayUnderTest(runtime, router, port);
+            return new GatewayUnderTest(runtime, router, port, managementPort);
         } catch (RuntimeException e) {
             runtime.vertx().close();
             throw e;
@@ -68,6 +73,11 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port of health and metrics, which the public port does not serve. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public URI uri(String pathAndQuery) {

@@ -2,6 +2,7 @@ package shop.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -12,7 +13,15 @@ public final class RawHttp {
 
     /** The answer's status line, headers and body as text (ISO-8859-1). */
     public static String send(int port, byte[] request) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        return send("127.0.0.1", port, request);
+    }
+
+    /**
+     * As {@link #send(int, byte[])}, from another loopback address ({@code 127.0.0.2}...): another
+     * client, as far as the gateway can tell.
+     */
+    public static String send(String from, int port, byte[] request) {
+        try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(from), 0)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();

@@ -54,6 +54,45 @@ class DeploymentRulesTest {
         assertThat(violations).isEmpty();
     }
 
+    // Defect: the gateway's metrics were public on the port the LoadBalancer exposes.
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlays/local", "overlays/production"})
+    void keepsTheGatewaysHealthAndMetricsOffItsPublicService(String overlay) {
+        Manifests manifests = Manifests.of(overlay);
+        V1Container gateway = manifests.deployments().stream()
+                .filter(d -> d.getMetadata().getName().equals("api-gateway"))
+                .findFirst()
+                .orElseThrow()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst();
+        assertThat(gateway.getPorts()).anySatisfy(port -> {
+            assertThat(port.getName()).isEqualTo("management");
+            assertThat(port.getContainerPort()).isEqualTo(9080);
+        });
+        for (var probe : List.of(gateway.getStartupProbe(), gateway.getLivenessProbe(), gateway.getReadinessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrValue()).isEqualTo("management");
+        }
+        var service = manifests.services().stream()
+                .filter(s -> s.getMetadata().getName().equals("api-gateway"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(service.getSpec().getPorts()).allSatisfy(port -> {
+            assertThat(port.getPort()).isNotEqualTo(9080);
+            assertThat(
+                            port.getTargetPort().isInteger()
+                                    ? String.valueOf(port.getTargetPort().getIntValue())
+                                    : port.getTargetPort().getStrValue())
+                    .isIn("http", "8080");
+        });
+        assertThat(service.getSpec().getExternalTrafficPolicy())
+                .as("the client's own address reaches the gateway's per-address limits")
+                .isEqualTo("Local");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"overlays/local", "overlays/production"})
     void theRulesCatchADeploymentThatBreaksThem(String overlay) {

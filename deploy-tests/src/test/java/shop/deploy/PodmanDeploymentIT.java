@@ -109,7 +109,8 @@ class PodmanDeploymentIT {
     void placesAnOrderThroughTheGatewayPod() throws Exception {
         awaitReady("payment-service", 8082);
         awaitReady("order-service", 8081);
-        String gateway = awaitReady("api-gateway", 8080);
+        // The gateway answers health on its management port only; the API on 8080.
+        String gateway = awaitReady("api-gateway", 9080).replace(":9080", ":8080");
 
         HttpResponse<String> placed = HTTP.send(
                 HttpRequest.newBuilder(URI.create(gateway + "/orders"))

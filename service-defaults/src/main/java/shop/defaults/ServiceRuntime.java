@@ -7,8 +7,10 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -63,6 +65,7 @@ public final class ServiceRuntime {
     private final List<Supplier<Future<?>>> cleanups = Collections.synchronizedList(new ArrayList<>());
     private final long startedNanos = System.nanoTime();
     private volatile Function<Throwable, @Nullable Problem> domainProblems = failure -> null;
+    private volatile boolean operationsApart;
 
     private ServiceRuntime(String name, Settings settings) {
         this.name = name;
@@ -136,16 +139,34 @@ public final class ServiceRuntime {
     }
 
     /**
-     * A router with the shared handlers first: metrics, security headers, the in-flight limit,
-     * the operations routes, and the problem+json failure handler.
+     * A router with the shared handlers first: metrics, security headers, a malformed path refused,
+     * the in-flight limit, the operations routes (unless {@link #serveOperations} gave them a port
+     * of their own), and the problem+json failure handler.
      */
     public Router router() {
+        return router(context -> context.next());
+    }
+
+    /**
+     * As {@link #router()}, with {@code edge} run right after the metrics and security headers,
+     * before anything that may refuse the request, so that whatever it puts on the answer is on
+     * every answer (the gateway's CORS headers).
+     */
+    public Router router(Handler<RoutingContext> edge) {
         Router router = Router.router(vertx);
         router.route().handler(httpMetrics.server());
         router.route().handler(SecurityHeaders.handler());
+        router.route().handler(edge);
         router.route().handler(ServiceRuntime::refuseMalformedPath);
         router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
-        operations.mount(router, telemetry.registry());
+        if (!operationsApart) {
+            operations.mount(router, telemetry.registry());
+        }
+        problemHandlers(router);
+        return router;
+    }
+
+    private void problemHandlers(Router router) {
         router.route()
                 .failureHandler(
                         context -> Problems.failureHandler(domainProblems).handle(context));
@@ -154,7 +175,31 @@ public final class ServiceRuntime {
             router.errorHandler(
                     status, context -> Problems.failureHandler(domainProblems).handle(context));
         }
-        return router;
+    }
+
+    /**
+     * Serves the operations routes (health and metrics) on a port of their own, and on no router
+     * made after this: a management port that the public one does not expose. Call it before
+     * {@link #router()}. Readiness stays down until {@link #serve} has the service listening.
+     */
+    public Future<Integer> serveOperations(int port) {
+        operationsApart = true;
+        Router router = Router.router(vertx);
+        router.route().handler(SecurityHeaders.handler());
+        operations.mount(router, telemetry.registry());
+        problemHandlers(router);
+        HttpServer server = vertx.createHttpServer(serverOptions(port))
+                .invalidRequestHandler(ServiceRuntime::refuseMalformed)
+                .requestHandler(router);
+        servers.add(server);
+        return server.listen().map(listening -> {
+            log.info(
+                    "{} operations (health, metrics) on {}:{}",
+                    name,
+                    serverOptions(port).getHost(),
+                    listening.actualPort());
+            return listening.actualPort();
+        });
     }
 
     /** Reads request bodies up to {@link #MAX_BODY_BYTES} (413 past it), in memory only. */
@@ -167,26 +212,27 @@ public final class ServiceRuntime {
      * once all listen.
      */
     public Future<Void> serve(Router router, int port) {
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(settings.text("SHOP_BIND_ADDRESS", "127.0.0.1"))
-                .setPort(port)
-                .setMaxInitialLineLength(8 * 1024)
-                .setMaxHeaderSize(8 * 1024)
-                // A connection silent this long is closed: a client that sends its request too slowly is hung up on,
-                // and idle keep-alive connections go (the services' own clients keep theirs for less).
-                .setIdleTimeout(IDLE_SECONDS)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS)
-                // Every request is traced (sampling decides what is kept), not only those that came with a trace.
-                .setTracingPolicy(TracingPolicy.ALWAYS)
-                // HTTP/1.1 only: a client's upgrade to cleartext HTTP/2 (the JDK client asks by default) is not taken.
-                .setHttp2ClearTextEnabled(false);
+        return serve(router, port, null);
+    }
+
+    /**
+     * As {@link #serve(Router, int)}, with {@code requests} handling every request and {@code
+     * connections} (if any) seeing every new connection first (the gateway's limits on clients).
+     */
+    public Future<Void> serve(
+            Handler<HttpServerRequest> requests, int port, @Nullable Handler<HttpConnection> connections) {
+        HttpServerOptions options = serverOptions(port);
+        // The public port only: the management port stays plain HTTP, inside the cluster, for probes and scrapes.
         tls.applyTo(options);
         int count = settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             HttpServer server = vertx.createHttpServer(options)
                     .invalidRequestHandler(ServiceRuntime::refuseMalformed)
-                    .requestHandler(router);
+                    .requestHandler(requests);
+            if (connections != null) {
+                server.connectionHandler(connections);
+            }
             servers.add(server);
             listening.add(server.listen());
         }
@@ -201,6 +247,22 @@ public final class ServiceRuntime {
                     (System.nanoTime() - startedNanos) / 1_000_000);
             return null;
         });
+    }
+
+    private HttpServerOptions serverOptions(int port) {
+        return new HttpServerOptions()
+                .setHost(settings.text("SHOP_BIND_ADDRESS", "127.0.0.1"))
+                .setPort(port)
+                .setMaxInitialLineLength(8 * 1024)
+                .setMaxHeaderSize(8 * 1024)
+                // A connection silent this long is closed: a client that sends its request too slowly is hung up on,
+                // and idle keep-alive connections go (the services' own clients keep theirs for less).
+                .setIdleTimeout(IDLE_SECONDS)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                // Every request is traced (sampling decides what is kept), not only those that came with a trace.
+                .setTracingPolicy(TracingPolicy.ALWAYS)
+                // HTTP/1.1 only: a client's upgrade to cleartext HTTP/2 (the JDK client asks by default) is not taken.
+                .setHttp2ClearTextEnabled(false);
     }
 
     /** A path that cannot be decoded ({@code /orders/%zz}) is the client's mistake: 400, not 500. */

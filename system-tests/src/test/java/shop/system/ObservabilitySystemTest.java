@@ -280,7 +280,7 @@ class ObservabilitySystemTest {
 
     private String scrape(String service) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + shop.port(service) + "/actuator/prometheus"))
+                        URI.create("http://127.0.0.1:" + shop.operationsPort(service) + "/actuator/prometheus"))
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -268,6 +268,8 @@ class ShopCommandSystemTest {
         return Map.of(
                 "API_GATEWAY_PORT",
                 String.valueOf(ShopProcesses.freePort()),
+                "API_GATEWAY_MANAGEMENT_PORT",
+                String.valueOf(ShopProcesses.freePort()),
                 "ORDER_SERVICE_PORT",
                 String.valueOf(ShopProcesses.freePort()),
                 "PAYMENT_SERVICE_PORT",

@@ -29,6 +29,7 @@ final class ShopProcesses implements AutoCloseable {
 
     private final Path dataDir;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final int gatewayManagementPort;
     private final Map<String, TestDatabase> databases = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -43,6 +44,7 @@ final class ShopProcesses implements AutoCloseable {
             ports.put(service, freePort());
             extraEnv.put(service, new LinkedHashMap<>());
         }
+        gatewayManagementPort = freePort();
         databases.put("order-service", TestDatabase.create("system_orders"));
         databases.put("payment-service", TestDatabase.create("system_payments"));
     }
@@ -69,6 +71,11 @@ final class ShopProcesses implements AutoCloseable {
 
     int port(String service) {
         return ports.get(service);
+    }
+
+    /** Where a service answers health and metrics: the gateway's management port, the others' own port. */
+    int operationsPort(String service) {
+        return "api-gateway".equals(service) ? gatewayManagementPort : ports.get(service);
     }
 
     TestDatabase database(String service) {
@@ -166,6 +173,7 @@ final class ShopProcesses implements AutoCloseable {
         env.put("PAYMENT_SERVICE_PORT", String.valueOf(ports.get("payment-service")));
         env.put("ORDER_SERVICE_PORT", String.valueOf(ports.get("order-service")));
         env.put("API_GATEWAY_PORT", String.valueOf(ports.get("api-gateway")));
+        env.put("API_GATEWAY_MANAGEMENT_PORT", String.valueOf(gatewayManagementPort));
         env.put("PAYMENT_SERVICE_URL", scheme + "://127.0.0.1:" + ports.get("payment-service"));
         env.put("ORDER_SERVICE_URL", scheme + "://127.0.0.1:" + ports.get("order-service"));
         TestDatabase database = databases.get(service);
@@ -180,7 +188,7 @@ final class ShopProcesses implements AutoCloseable {
 
     private void awaitReady(String service) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(90);
-        while (!ready(ports.get(service))) {
+        while (!ready(operationsPort(service))) {
             Process process = processes.get(service);
             if (Instant.now().isAfter(deadline) || process == null || !process.isAlive()) {
                 throw new IllegalStateException(service + " did not become ready; its log:\n" + log(service));
@@ -191,14 +199,15 @@ final class ShopProcesses implements AutoCloseable {
 
     /** Whether the service answers its readiness probe with 200. */
     boolean ready(String service) {
-        return ready(ports.get(service));
+        // The gateway's management port is plain HTTP whatever its public port serves.
+        return ready("api-gateway".equals(service) ? "http" : scheme, operationsPort(service));
     }
 
     ProcessHandle handle(String service) {
         return processes.get(service).toHandle();
     }
 
-    private boolean ready(int port) {
+    private boolean ready(String scheme, int port) {
         try {
             var request = HttpRequest.newBuilder(
                             URI.create(scheme + "://127.0.0.1:" + port + "/actuator/health/readiness"))

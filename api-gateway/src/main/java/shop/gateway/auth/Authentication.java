@@ -5,9 +5,12 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Caller;
+import shop.defaults.Problem;
+import shop.defaults.ProblemException;
 import shop.defaults.Settings;
 import shop.gateway.GatewayProblem;
 import shop.gateway.GatewayProblems;
@@ -24,14 +27,24 @@ public final class Authentication implements Handler<RoutingContext> {
 
     private final ApiKeys apiKeys;
     private final @Nullable OidcTokens oidcTokens;
+    private final Handler<RoutingContext> onFailure;
 
-    private Authentication(ApiKeys apiKeys, @Nullable OidcTokens oidcTokens) {
+    private Authentication(ApiKeys apiKeys, @Nullable OidcTokens oidcTokens, Handler<RoutingContext> onFailure) {
         this.apiKeys = apiKeys;
         this.oidcTokens = oidcTokens;
+        this.onFailure = onFailure;
     }
 
     /** From {@code SHOP_GATEWAY_API_KEYS}, the local profile's demo keys and {@code SHOP_GATEWAY_OIDC_*}. */
     public static Authentication from(Settings settings, Vertx vertx) {
+        return from(settings, vertx, context -> {});
+    }
+
+    /**
+     * As {@link #from(Settings, Vertx)}; {@code onFailure} hears of every request whose credentials
+     * stand for nobody (to count failures per client).
+     */
+    public static Authentication from(Settings settings, Vertx vertx, Handler<RoutingContext> onFailure) {
         ApiKeys keys = ApiKeys.from(settings);
         Optional<OidcSettings> oidc = OidcSettings.from(settings);
         if (keys.isEmpty() && oidc.isEmpty()) {
@@ -39,8 +52,7 @@ public final class Authentication implements Handler<RoutingContext> {
                     "No credentials configured: set SHOP_GATEWAY_API_KEYS or SHOP_GATEWAY_OIDC_ISSUER");
         }
         return new Authentication(
-                keys,
-                oidc.map(settingsOf -> OidcTokens.start(vertx, settingsOf)).orElse(null));
+                keys, oidc.map(settingsOf -> OidcTokens.start(vertx, settingsOf)).orElse(null), onFailure);
     }
 
     /** The authenticated caller of a request, or null before authentication (or on a public call). */
@@ -60,10 +72,25 @@ public final class Authentication implements Handler<RoutingContext> {
         };
     }
 
+    /**
+     * The scheme is matched in any case ({@code bearer} too, RFC 9110); two {@code Authorization}
+     * headers are refused (400) rather than one of them picked, since a proxy in front may have
+     * picked the other.
+     */
     @Override
     public void handle(RoutingContext context) {
         String authorization = context.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.startsWith(BEARER)) {
+        if (authorization != null
+                && context.request().headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
+            context.fail(new ProblemException(Problem.invalid(
+                    "Send one Authorization header",
+                    List.of(new Problem.FieldError("Authorization", "is sent more than once")))));
+            return;
+        }
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            if (authorization != null) {
+                onFailure.handle(context);
+            }
             GatewayProblems.fail(context, new GatewayProblem.NotAuthenticated(authorization != null));
             return;
         }
@@ -72,6 +99,7 @@ public final class Authentication implements Handler<RoutingContext> {
                 context.put(CALLER, found.result().get());
                 context.next();
             } else {
+                onFailure.handle(context);
                 GatewayProblems.fail(context, new GatewayProblem.NotAuthenticated(true));
             }
         });

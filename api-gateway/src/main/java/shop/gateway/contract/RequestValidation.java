@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import shop.defaults.Problem;
 import shop.defaults.ProblemException;
 import shop.defaults.Problems;
 
@@ -44,6 +45,14 @@ public final class RequestValidation {
         return context -> {
             if (!takesItsMediaType(operation, context.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
                 context.fail(new ProblemException(Problems.forStatus(415)));
+                return;
+            }
+            if (operation.getRequestBody() != null
+                    && context.body().buffer() != null
+                    && !StrictUtf8.wellFormed(context.body().buffer())) {
+                context.fail(new ProblemException(Problem.invalid(
+                        "The body is not well-formed UTF-8",
+                        List.of(new Problem.FieldError("(body)", "is not well-formed UTF-8")))));
                 return;
             }
             ValidatableRequest request = extract(context, operation);

@@ -11,7 +11,9 @@ import java.util.Set;
 
 /**
  * Cross-origin calls from browsers: closed (no CORS headers at all) unless origins are
- * configured; then those origins may call, and any other is refused (403).
+ * configured; then those origins may call, and any other is refused (403). It runs before
+ * anything that may refuse a request (the gateway puts it at the router's edge), so that an
+ * allowed origin's page can read every answer, errors (401, 413, 429, 503) included.
  */
 public final class Cors {
 
@@ -29,8 +31,8 @@ public final class Cors {
                 .exposedHeaders(Set.of("Location", "Retry-After", "Idempotent-Replayed"))
                 .maxAgeSeconds(600);
         return Optional.of(context -> {
-            // A page of this server (the API docs) calling it is no cross-origin call.
-            if (sameOrigin(context)) {
+            // No Origin, no cross-origin call; a page of this server (the API docs) calling it is none either.
+            if (context.request().getHeader(HttpHeaders.ORIGIN) == null || sameOrigin(context)) {
                 context.next();
             } else {
                 cors.handle(context);

@@ -28,10 +28,6 @@ class ContractIntegrationTest {
 
     /** What the gateway serves beside the API, outside the contract. */
     private static final Set<String> OUTSIDE_THE_CONTRACT = Set.of(
-            "GET /actuator/health",
-            "GET /actuator/health/liveness",
-            "GET /actuator/health/readiness",
-            "GET /actuator/prometheus",
             "GET /openapi.yaml",
             "GET /docs",
             "GET /docs/shop-docs.js",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -461,8 +462,9 @@ class GatewayIntegrationTest {
     @Test
     void recordsEachRequestAndEachCallToAServiceByRouteTemplate() {
         gateway.get("/orders/" + FakeService.ORDER_ID, GREGOR);
-        String metrics =
-                gateway.sendUnchecked(gateway.request("/actuator/prometheus")).body();
+        String metrics = gateway.sendUnchecked(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.managementPort() + "/actuator/prometheus")))
+                .body();
         assertThat(metrics)
                 .contains(
                         "http_client_requests_seconds_count{client_name=\"order-service\",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/orders/{id}\"}")

@@ -1,0 +1,71 @@
+package shop.gateway.contract;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Whether bytes are well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+ * U+10FFFF, no stray continuation bytes. The gateway's validator reads a body leniently (a
+ * malformed sequence becomes U+FFFD) while the JSON parser behind it decodes an overlong
+ * {@code C1 A1} as {@code a}: the two would read different documents, so a body that is not
+ * well-formed is refused before either looks at it.
+ */
+final class StrictUtf8 {
+
+    private StrictUtf8() {}
+
+    static boolean wellFormed(Buffer bytes) {
+        int length = bytes.length();
+        int i = 0;
+        while (i < length) {
+            int b = bytes.getByte(i) & 0xff;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int continuations;
+            int min;
+            int max = 0xbf;
+            if (b >= 0xc2 && b <= 0xdf) {
+                continuations = 1;
+                min = 0x80;
+            } else if (b == 0xe0) {
+                continuations = 2;
+                min = 0xa0;
+            } else if (b == 0xed) {
+                continuations = 2;
+                min = 0x80;
+                max = 0x9f;
+            } else if (b >= 0xe1 && b <= 0xef) {
+                continuations = 2;
+                min = 0x80;
+            } else if (b == 0xf0) {
+                continuations = 3;
+                min = 0x90;
+            } else if (b >= 0xf1 && b <= 0xf3) {
+                continuations = 3;
+                min = 0x80;
+            } else if (b == 0xf4) {
+                continuations = 3;
+                min = 0x80;
+                max = 0x8f;
+            } else {
+                return false;
+            }
+            if (i + continuations >= length) {
+                return false;
+            }
+            int second = bytes.getByte(i + 1) & 0xff;
+            if (second < min || second > max) {
+                return false;
+            }
+            for (int c = 2; c <= continuations; c++) {
+                int next = bytes.getByte(i + c) & 0xff;
+                if (next < 0x80 || next > 0xbf) {
+                    return false;
+                }
+            }
+            i += continuations + 1;
+        }
+        return true;
+    }
+}
