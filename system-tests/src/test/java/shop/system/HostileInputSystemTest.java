@@ -536,8 +536,8 @@ class HostileInputSystemTest {
     @Test
     @Order(4)
     void acceptsTheIssuersOwnTokenSoTheRefusalsAboveMeanSomething() {
-        String token = issuer.signed(
-                "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + JwtIssuer.KID + "\"}", issuer.claims());
+        String token =
+                issuer.signed("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + JwtIssuer.KID + "\"}", issuer.claims());
         assertThat(gateway.get("/orders", token).status()).isEqualTo(200);
     }
 

@@ -188,7 +188,7 @@ final class ShopProcesses implements AutoCloseable {
 
     private void awaitReady(String service) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(90);
-        while (!ready(operationsPort(service))) {
+        while (!ready(service)) {
             Process process = processes.get(service);
             if (Instant.now().isAfter(deadline) || process == null || !process.isAlive()) {
                 throw new IllegalStateException(service + " did not become ready; its log:\n" + log(service));

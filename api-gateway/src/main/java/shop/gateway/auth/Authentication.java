@@ -52,7 +52,9 @@ public final class Authentication implements Handler<RoutingContext> {
                     "No credentials configured: set SHOP_GATEWAY_API_KEYS or SHOP_GATEWAY_OIDC_ISSUER");
         }
         return new Authentication(
-                keys, oidc.map(settingsOf -> OidcTokens.start(vertx, settingsOf)).orElse(null), onFailure);
+                keys,
+                oidc.map(settingsOf -> OidcTokens.start(vertx, settingsOf)).orElse(null),
+                onFailure);
     }
 
     /** The authenticated caller of a request, or null before authentication (or on a public call). */
