@@ -89,6 +89,10 @@ class OidcIntegrationTest {
                 "shop-api",
                 "SHOP_RATE_LIMIT",
                 "0",
+                // This suite sends many refused tokens from one address: the failed-authentication limit is tested
+                // apart.
+                "SHOP_AUTH_FAILURE_LIMIT",
+                "0",
                 "SHOP_GATEWAY_OIDC_UNKNOWN_KEY_REFETCH",
                 "1s",
                 "ORDER_SERVICE_URL",
