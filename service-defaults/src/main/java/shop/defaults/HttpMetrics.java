@@ -32,7 +32,8 @@ public final class HttpMetrics {
      */
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
-    private record TimerKey(String name, String service, String method, String uri, int status) {}
+    /** A server request's timer has no service; a client call's names the service called. */
+    private record TimerKey(String service, String method, String uri, int status) {}
 
     HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,12 +44,7 @@ public final class HttpMetrics {
             long started = System.nanoTime();
             context.addEndHandler(done -> {
                 int status = context.response().getStatusCode();
-                timer(new TimerKey(
-                                "http.server.requests",
-                                "",
-                                context.request().method().name(),
-                                uriOf(context, status),
-                                status))
+                timer(new TimerKey("", context.request().method().name(), uriOf(context, status), status))
                         .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             });
             context.next();
@@ -57,7 +53,7 @@ public final class HttpMetrics {
 
     /** Records one call to another service ({@code status} 0 when no answer came). */
     public void client(String service, String method, String uri, int status, long startedNanos) {
-        timer(new TimerKey("http.client.requests", service, method, uri, status))
+        timer(new TimerKey(service, method, uri, status))
                 .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -67,10 +63,9 @@ public final class HttpMetrics {
     }
 
     private Timer register(TimerKey key) {
-        Timer.Builder timer = Timer.builder(key.name());
-        if (!key.service().isEmpty()) {
-            timer.tag("client.name", key.service());
-        }
+        Timer.Builder timer = key.service().isEmpty()
+                ? Timer.builder("http.server.requests")
+                : Timer.builder("http.client.requests").tag("client.name", key.service());
         boolean answered = key.status() != 0;
         return timer.tag("method", key.method())
                 .tag("uri", key.uri())
