@@ -8,10 +8,16 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.impl.SqlClientInternal;
+import io.vertx.sqlclient.templates.impl.SqlTemplate;
 import java.net.URI;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -129,5 +135,29 @@ public final class Database {
             }
         }
         return false;
+    }
+
+    /**
+     * A statement written as a SQL template ({@code #{name}} parameters), parsed once for its
+     * pool's database, then run on the pool or on one of its connections (in a transaction).
+     * {@code SqlTemplate.forUpdate(connection, ...)} parses the text again on every call, with
+     * regular expressions: a twentieth of payment-service's CPU per order.
+     */
+    public static final class Statement {
+
+        private final SqlTemplate template;
+
+        private Statement(SqlTemplate template) {
+            this.template = template;
+        }
+
+        public static Statement of(Pool pool, String template) {
+            return new Statement(SqlTemplate.create((SqlClientInternal) pool, template));
+        }
+
+        /** Runs on {@code client}: the pool, or a connection of it. */
+        public Future<RowSet<Row>> execute(SqlClient client, Map<String, Object> parameters) {
+            return client.preparedQuery(template.getSql()).execute(template.mapTuple(parameters));
+        }
     }
 }

@@ -3,7 +3,6 @@ package shop.orders.order;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.util.Map;
@@ -17,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class IdempotencyKeys {
 
-    private static final String INSERT = """
+    /** Claims a key: fails on a unique violation if it is taken (run by {@link Orders#storePending}). */
+    static final String INSERT = """
             insert into idempotency_keys (caller, idempotency_key, request_fingerprint, order_id, created_at)
             values (#{caller}, #{key}, #{fingerprint}, #{orderId}, #{createdAt})
             """;
@@ -43,20 +43,19 @@ final class IdempotencyKeys {
         this.pool = pool;
     }
 
-    /** Fails on a unique violation if the key is taken. */
-    static Future<?> claim(SqlClient client, Claim claim, UUID orderId, Instant createdAt) {
-        return SqlTemplate.forUpdate(client, INSERT)
-                .execute(Map.of(
-                        "caller",
-                        claim.caller(),
-                        "key",
-                        claim.key(),
-                        "fingerprint",
-                        claim.fingerprint(),
-                        "orderId",
-                        orderId,
-                        "createdAt",
-                        Orders.utc(createdAt)));
+    /** The values of {@link #INSERT} for a claim. */
+    static Map<String, Object> claimValues(Claim claim, UUID orderId, Instant createdAt) {
+        return Map.of(
+                "caller",
+                claim.caller(),
+                "key",
+                claim.key(),
+                "fingerprint",
+                claim.fingerprint(),
+                "orderId",
+                orderId,
+                "createdAt",
+                Orders.utc(createdAt));
     }
 
     Future<@Nullable Entry> find(String caller, String key) {

@@ -118,12 +118,16 @@ final class Orders {
     private final SqlTemplate<Map<String, Object>, SqlResult<Void>> insert;
     private final SqlTemplate<Map<String, Object>, SqlResult<Void>> update;
     private final SqlTemplate<Map<String, Object>, RowSet<Row>> find;
+    private final Database.Statement insertInTransaction;
+    private final Database.Statement claimKeyInTransaction;
 
     Orders(Pool pool) {
         this.pool = pool;
         this.insert = SqlTemplate.forUpdate(pool, INSERT);
         this.update = SqlTemplate.forUpdate(pool, UPDATE);
         this.find = SqlTemplate.forQuery(pool, FIND);
+        this.insertInTransaction = Database.Statement.of(pool, INSERT);
+        this.claimKeyInTransaction = Database.Statement.of(pool, IdempotencyKeys.INSERT);
     }
 
     /**
@@ -140,8 +144,9 @@ final class Orders {
             return insert.execute(order).map(true);
         }
         return Database.inTransaction(pool, connection -> {
-                    Future<?> stored = SqlTemplate.forUpdate(connection, INSERT).execute(order);
-                    Future<?> claimed = IdempotencyKeys.claim(connection, key, o.id(), o.createdAt());
+                    Future<?> stored = insertInTransaction.execute(connection, order);
+                    Future<?> claimed = claimKeyInTransaction.execute(
+                            connection, IdempotencyKeys.claimValues(key, o.id(), o.createdAt()));
                     return Future.all(stored, claimed).<Boolean>map(true);
                 })
                 // The key is taken: the transaction rolled back, the order is not stored.

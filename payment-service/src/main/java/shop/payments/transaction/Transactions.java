@@ -49,11 +49,15 @@ class Transactions {
     private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> ofOrder;
     private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> page;
     private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> pageOfOrder;
+    private final Database.Statement claimInTransaction;
+    private final Database.Statement settleInTransaction;
 
     Transactions(Pool pool) {
         this.pool = pool;
         insert = SqlTemplate.forUpdate(pool, INSERT).mapFrom(TupleMapper.mapper(Transactions::parameters));
         settle = SqlTemplate.forUpdate(pool, SETTLE).mapFrom(TupleMapper.mapper(Transactions::outcome));
+        claimInTransaction = Database.Statement.of(pool, INSERT);
+        settleInTransaction = Database.Statement.of(pool, SETTLE);
         ofOrder = SqlTemplate.forQuery(pool, """
                 select %s from transactions where order_id = #{orderId}
                 """.formatted(COLUMNS)).mapTo(Transactions::map);
@@ -97,18 +101,16 @@ class Transactions {
     Future<@Nullable Transaction> claimAndSettle(Transaction claim, Function<Transaction, Future<Transaction>> ask) {
         return Database.<@Nullable Future<Transaction>>inTransaction(
                         pool,
-                        connection -> SqlTemplate.forUpdate(connection, INSERT)
-                                .mapFrom(TupleMapper.mapper(Transactions::parameters))
-                                .execute(claim)
+                        connection -> claimInTransaction
+                                .execute(connection, parameters(claim))
                                 .compose(claimed -> {
                                     if (claimed.rowCount() == 0) {
                                         return Future.succeededFuture(null);
                                     }
                                     Future<Transaction> answer = ask.apply(claim);
                                     return answer.compose(
-                                                    settled -> SqlTemplate.forUpdate(connection, SETTLE)
-                                                            .mapFrom(TupleMapper.mapper(Transactions::outcome))
-                                                            .execute(settled),
+                                                    settled ->
+                                                            settleInTransaction.execute(connection, outcome(settled)),
                                                     unanswered -> Future.succeededFuture())
                                             .map(answer);
                                 }))
