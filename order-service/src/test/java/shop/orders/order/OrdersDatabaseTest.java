@@ -73,6 +73,34 @@ class OrdersDatabaseTest {
         assertThat(await(db.orders().find(UUID.randomUUID()))).isNull();
     }
 
+    /**
+     * No order waits on its product's row: a foreign key from orders to products made PostgreSQL
+     * lock that row for every order stored, and every concurrent order of a product share the lock.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void storesAnOrderWhileItsProductsRowIsLocked(Db db) {
+        SqlConnection locker = await(db.pool().getConnection());
+        try {
+            io.vertx.sqlclient.Transaction locking = await(locker.begin());
+            await(locker.query("select item from products where item = 'cap' for update")
+                    .execute());
+            Order order = Order.place(uniqueCustomer(), CAP, 1, true, now, null);
+            assertThat(db.orders()
+                            .storePending(order, now.plusSeconds(5), null, null)
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .completeOnTimeout(false, 3, TimeUnit.SECONDS)
+                            .join())
+                    .as("stored without waiting for the lock on its product")
+                    .isTrue();
+            await(locking.rollback());
+            assertThat(await(db.orders().find(order.id()))).isEqualTo(order);
+        } finally {
+            await(locker.close());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void recordsATransitionOnlyFromTheStatusItWasReadWithAndErasesThePaymentMethodWithIt(Db db) {
