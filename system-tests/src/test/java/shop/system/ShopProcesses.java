@@ -54,8 +54,9 @@ final class ShopProcesses implements AutoCloseable {
     }
 
     /**
-     * Every service serves HTTPS only, with the tests' certificate ({@link TestTls}), and calls the
-     * others over TLS, trusting it.
+     * Every service serves HTTPS only, with the tests' certificate ({@link TestTls#directory()}),
+     * and calls the others over TLS, trusting it: one setting, {@code SHOP_TLS_DIR}, and the
+     * services' URLs left {@code http} ({@link #internalUrl}).
      */
     ShopProcesses withTls() {
         scheme = "https";
@@ -64,9 +65,17 @@ final class ShopProcesses implements AutoCloseable {
                 .sslContext(TestTls.trustingIt())
                 .build();
         for (String service : SERVICES) {
-            TestTls.settings().forEach((name, value) -> withEnv(service, name, value));
+            withEnv(service, "SHOP_TLS_DIR", TestTls.directory().toString());
         }
         return this;
+    }
+
+    /**
+     * The URL the others are given for a service behind the gateway: {@code http} even with TLS,
+     * as {@code ./shop run --tls} gives it (SHOP_TLS_DIR makes the call TLS).
+     */
+    String internalUrl(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
     }
 
     int port(String service) {
@@ -174,8 +183,8 @@ final class ShopProcesses implements AutoCloseable {
         env.put("ORDER_SERVICE_PORT", String.valueOf(ports.get("order-service")));
         env.put("API_GATEWAY_PORT", String.valueOf(ports.get("api-gateway")));
         env.put("API_GATEWAY_MANAGEMENT_PORT", String.valueOf(gatewayManagementPort));
-        env.put("PAYMENT_SERVICE_URL", scheme + "://127.0.0.1:" + ports.get("payment-service"));
-        env.put("ORDER_SERVICE_URL", scheme + "://127.0.0.1:" + ports.get("order-service"));
+        env.put("PAYMENT_SERVICE_URL", internalUrl("payment-service"));
+        env.put("ORDER_SERVICE_URL", internalUrl("order-service"));
         TestDatabase database = databases.get(service);
         if (database != null) {
             env.put("SHOP_DB_URL", database.url());
