@@ -36,7 +36,10 @@ final class ShopProcesses implements AutoCloseable {
     private final Map<String, String> profiles = new LinkedHashMap<>();
     private HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** The gateway's public port's scheme. */
     private String scheme = "http";
+    /** The scheme of order-service's and payment-service's ports. */
+    private String internalScheme = "http";
 
     ShopProcesses(String name) throws IOException {
         dataDir = Files.createTempDirectory("shop-system-" + name);
@@ -60,14 +63,31 @@ final class ShopProcesses implements AutoCloseable {
      */
     ShopProcesses withTls() {
         scheme = "https";
-        http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(1))
-                .sslContext(TestTls.trustingIt())
-                .build();
+        internalScheme = "https";
+        http = trustingTheTestCertificate();
         for (String service : SERVICES) {
             withEnv(service, "SHOP_TLS_DIR", TestTls.directory().toString());
         }
         return this;
+    }
+
+    /**
+     * TLS at the edge alone: the gateway serves HTTPS with the three file settings ({@link
+     * TestTls#settings()}), and calls the services behind it, which serve plain HTTP, at their
+     * {@code http} URLs.
+     */
+    ShopProcesses withEdgeTls() {
+        scheme = "https";
+        http = trustingTheTestCertificate();
+        TestTls.settings().forEach((name, value) -> withEnv("api-gateway", name, value));
+        return this;
+    }
+
+    private static HttpClient trustingTheTestCertificate() {
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(1))
+                .sslContext(TestTls.trustingIt())
+                .build();
     }
 
     /**
@@ -209,7 +229,7 @@ final class ShopProcesses implements AutoCloseable {
     /** Whether the service answers its readiness probe with 200. */
     boolean ready(String service) {
         // The gateway's management port is plain HTTP whatever its public port serves.
-        return ready("api-gateway".equals(service) ? "http" : scheme, operationsPort(service));
+        return ready("api-gateway".equals(service) ? "http" : internalScheme, operationsPort(service));
     }
 
     ProcessHandle handle(String service) {
