@@ -93,7 +93,7 @@ public record TlsSettings(
         Path certificate = required(dir, "tls.crt", "the certificate (chain)");
         Path key = required(dir, "tls.key", "its private key");
         Path ca = dir.resolve("ca.crt");
-        // cert-manager writes ca.crt empty for an issuer that does not know its CA (ACME): the JDK's CAs then.
+        // An issuer that does not know its CA (ACME) leaves ca.crt out or empty: the JDK's CAs then.
         return new TlsSettings(certificate, key, Files.exists(ca) && size(ca) > 0 ? ca : null, true);
     }
 
