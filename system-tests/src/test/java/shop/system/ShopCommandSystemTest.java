@@ -110,12 +110,17 @@ class ShopCommandSystemTest {
         Map<String, String> env = new HashMap<>(ports());
         try (Run run = Run.start(data, env, List.of("run", "--tls"))) {
             run.awaitLine("Shop is up at https://localhost:" + env.get("API_GATEWAY_PORT"), Duration.ofSeconds(90));
-            Path certificate = data.resolve("run/tls/certificate.pem");
+            Path certificate = data.resolve("run/tls/ca.crt");
+            assertThat(data.resolve("run/tls/tls.crt")).exists();
+            assertThat(data.resolve("run/tls/tls.key")).exists();
             Gateway gateway =
                     new Gateway("https://127.0.0.1:" + env.get("API_GATEWAY_PORT"), TestTls.trusting(certificate));
             var placed = gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"t-shirt\"}");
             assertThat(placed.status()).isEqualTo(201);
             assertThat(placed.header("Strict-Transport-Security")).isNotNull();
+            assertThat(Files.readString(data.resolve("logs/order-service.log")))
+                    .as("one setting, SHOP_TLS_DIR, and the internal hops are TLS too")
+                    .contains("calls to payment-service over TLS (SHOP_TLS_DIR)");
             run.interruptAndAwaitExit();
         }
     }

@@ -36,7 +36,10 @@ final class ShopProcesses implements AutoCloseable {
     private final Map<String, String> profiles = new LinkedHashMap<>();
     private HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** The gateway's public port's scheme. */
     private String scheme = "http";
+    /** The scheme of order-service's and payment-service's ports. */
+    private String internalScheme = "http";
 
     ShopProcesses(String name) throws IOException {
         dataDir = Files.createTempDirectory("shop-system-" + name);
@@ -54,19 +57,45 @@ final class ShopProcesses implements AutoCloseable {
     }
 
     /**
-     * Every service serves HTTPS only, with the tests' certificate ({@link TestTls}), and calls the
-     * others over TLS, trusting it.
+     * Every service serves HTTPS only, with the tests' certificate ({@link TestTls#directory()}),
+     * and calls the others over TLS, trusting it: one setting, {@code SHOP_TLS_DIR}, and the
+     * services' URLs left {@code http} ({@link #internalUrl}).
      */
     ShopProcesses withTls() {
         scheme = "https";
-        http = HttpClient.newBuilder()
+        internalScheme = "https";
+        http = trustingTheTestCertificate();
+        for (String service : SERVICES) {
+            withEnv(service, "SHOP_TLS_DIR", TestTls.directory().toString());
+        }
+        return this;
+    }
+
+    /**
+     * TLS at the edge alone: the gateway serves HTTPS with the three file settings ({@link
+     * TestTls#settings()}), and calls the services behind it, which serve plain HTTP, at their
+     * {@code http} URLs.
+     */
+    ShopProcesses withEdgeTls() {
+        scheme = "https";
+        http = trustingTheTestCertificate();
+        TestTls.settings().forEach((name, value) -> withEnv("api-gateway", name, value));
+        return this;
+    }
+
+    private static HttpClient trustingTheTestCertificate() {
+        return HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(1))
                 .sslContext(TestTls.trustingIt())
                 .build();
-        for (String service : SERVICES) {
-            TestTls.settings().forEach((name, value) -> withEnv(service, name, value));
-        }
-        return this;
+    }
+
+    /**
+     * The URL the others are given for a service behind the gateway: {@code http} even with TLS,
+     * as {@code ./shop run --tls} gives it (SHOP_TLS_DIR makes the call TLS).
+     */
+    String internalUrl(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
     }
 
     int port(String service) {
@@ -174,8 +203,8 @@ final class ShopProcesses implements AutoCloseable {
         env.put("ORDER_SERVICE_PORT", String.valueOf(ports.get("order-service")));
         env.put("API_GATEWAY_PORT", String.valueOf(ports.get("api-gateway")));
         env.put("API_GATEWAY_MANAGEMENT_PORT", String.valueOf(gatewayManagementPort));
-        env.put("PAYMENT_SERVICE_URL", scheme + "://127.0.0.1:" + ports.get("payment-service"));
-        env.put("ORDER_SERVICE_URL", scheme + "://127.0.0.1:" + ports.get("order-service"));
+        env.put("PAYMENT_SERVICE_URL", internalUrl("payment-service"));
+        env.put("ORDER_SERVICE_URL", internalUrl("order-service"));
         TestDatabase database = databases.get(service);
         if (database != null) {
             env.put("SHOP_DB_URL", database.url());
@@ -200,7 +229,7 @@ final class ShopProcesses implements AutoCloseable {
     /** Whether the service answers its readiness probe with 200. */
     boolean ready(String service) {
         // The gateway's management port is plain HTTP whatever its public port serves.
-        return ready("api-gateway".equals(service) ? "http" : scheme, operationsPort(service));
+        return ready("api-gateway".equals(service) ? "http" : internalScheme, operationsPort(service));
     }
 
     ProcessHandle handle(String service) {

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Shop with TLS on every hop: the three services as real processes, each serving HTTPS only with a
- * certificate and key from PEM files, each calling the others over TLS and trusting the given CA.
- * The same flows as over plain HTTP ({@link ShopSystemTest}).
+ * Shop with TLS on every hop from one setting: the three services as real processes, each given
+ * only {@code SHOP_TLS_DIR} (a directory as a cert-manager Secret) and the others' URLs as plain
+ * {@code http}; each serves HTTPS only and calls the others over TLS, trusting the directory's CA.
+ * The same flows as over plain HTTP ({@link ShopSystemTest}, with no TLS setting at all).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsSystemTest {
@@ -54,6 +55,22 @@ class TlsSystemTest {
         for (String service : ShopProcesses.SERVICES) {
             assertThat(shop.log(service)).contains("ready on https://");
         }
+    }
+
+    @Test
+    void callsTheServicesBehindOverTlsThoughTheirUrlsSayHttp() {
+        assertThat(shop.internalUrl("order-service")).startsWith("http://");
+        assertThat(shop.internalUrl("payment-service")).startsWith("http://");
+        // The services behind the gateway take no plain HTTP (below): a call that got an answer was TLS.
+        var placed = gateway.post("/orders", GREGOR, "{\"item\":\"t-shirt\",\"price\":100,\"customer\":\"Gregor\"}");
+        assertThat(placed.status()).isEqualTo(201);
+        assertThat(placed.json().get("status").asString())
+                .as("order-service -> payment-service")
+                .isEqualTo("PAID");
+        assertThat(shop.log("order-service")).contains("calls to payment-service over TLS (SHOP_TLS_DIR)");
+        assertThat(shop.log("api-gateway"))
+                .contains("calls to order-service over TLS (SHOP_TLS_DIR)")
+                .contains("calls to payment-service over TLS (SHOP_TLS_DIR)");
     }
 
     @Test

@@ -32,7 +32,29 @@ public final class TestTls {
         return files().resolve("key.pem");
     }
 
-    /** The settings that make a service serve TLS with this certificate and trust it in its clients. */
+    /**
+     * The certificate as a mounted Kubernetes TLS Secret: a directory with {@code tls.crt}, {@code
+     * tls.key} and {@code ca.crt} (the certificate again: it is its own CA), for {@code SHOP_TLS_DIR}.
+     */
+    public static synchronized Path directory() {
+        Path secret = files().resolve("secret");
+        if (!Files.isDirectory(secret)) {
+            try {
+                Files.createDirectory(secret);
+                Files.copy(certificate(), secret.resolve("tls.crt"));
+                Files.copy(key(), secret.resolve("tls.key"));
+                Files.copy(certificate(), secret.resolve("ca.crt"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return secret;
+    }
+
+    /**
+     * The settings that make a service serve TLS with this certificate and trust it in its clients
+     * for {@code https} URLs: the three file settings, not {@link #directory()}.
+     */
     public static Map<String, String> settings() {
         return Map.of(
                 "SHOP_TLS_CERT_FILE", certificate().toString(),

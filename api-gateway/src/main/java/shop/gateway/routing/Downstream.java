@@ -3,7 +3,6 @@ package shop.gateway.routing;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
@@ -18,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import shop.defaults.HttpMetrics;
 import shop.defaults.InternalTokens;
 import shop.defaults.ServiceRuntime;
-import shop.defaults.TlsSettings;
 import shop.gateway.GatewayProblem;
 import shop.gateway.GatewayProblems;
 import shop.gateway.RouteTemplate;
@@ -61,15 +59,16 @@ public final class Downstream {
         this.readTimeoutMillis = readTimeoutMillis;
     }
 
-    /** The client of {@code service} at {@code url}; closed when the runtime stops. */
+    /**
+     * The client of {@code service} at {@code url} (over TLS when the URL is https, or with
+     * SHOP_TLS_DIR: {@link shop.defaults.TlsSettings#callee}); closed when the runtime stops.
+     */
     public static Downstream create(
             ServiceRuntime runtime, String service, URI url, Downstreams downstreams, InternalTokens tokens) {
         HttpClient client = runtime.vertx()
                 .httpClientBuilder()
                 .with(runtime.tls()
-                        .applyTo(new HttpClientOptions(), url)
-                        .setDefaultHost(url.getHost())
-                        .setDefaultPort(TlsSettings.port(url))
+                        .clientOptions(service, url)
                         .setConnectTimeout((int) downstreams.connectTimeout().toMillis())
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)

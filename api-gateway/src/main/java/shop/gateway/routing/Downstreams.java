@@ -8,7 +8,7 @@ import shop.defaults.Settings;
  * Where the services behind the gateway live, and how long to wait for them.
  *
  * @param orderService {@code ORDER_SERVICE_URL} (default {@code http://localhost:8081}; {@code https}
- *     for TLS, see {@link shop.defaults.TlsSettings})
+ *     for TLS, or any URL with {@code SHOP_TLS_DIR}: see {@link shop.defaults.TlsSettings#callee})
  * @param paymentService {@code PAYMENT_SERVICE_URL} (default {@code http://localhost:8082})
  * @param connectTimeout {@code SHOP_GATEWAY_DOWNSTREAMS_CONNECT_TIMEOUT}, 1 s
  * @param readTimeout {@code SHOP_GATEWAY_DOWNSTREAMS_READ_TIMEOUT}, 5 s: longer than order-service's

@@ -10,7 +10,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -81,9 +80,7 @@ public final class PaymentClient {
         this.metrics = metrics;
         this.breaker = breaker(settings.breaker(), registry);
         this.http = vertx.httpClientBuilder()
-                .with(tls.applyTo(new HttpClientOptions(), settings.baseUrl())
-                        .setDefaultHost(settings.baseUrl().getHost())
-                        .setDefaultPort(TlsSettings.port(settings.baseUrl()))
+                .with(tls.clientOptions(PAYMENT_SERVICE, settings.baseUrl())
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
                         .setConnectTimeout((int) settings.connectTimeout().toMillis()))
