@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * {@code http.server.requests} for every request and {@code http.client.requests} for every call
@@ -34,6 +35,11 @@ public final class HttpMetrics {
 
     /** A server request's timer has no service; a client call's names the service called. */
     private record TimerKey(String service, String method, String uri, int status) {}
+
+    /** Vert.x route paths ({@code /orders/:id}) as templates ({@code /orders/{id}}), each rewritten once. */
+    private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
+
+    private static final Pattern PATH_PARAMETER = Pattern.compile(":([A-Za-z0-9_]+)");
 
     HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -87,7 +93,8 @@ public final class HttpMetrics {
         }
         Route route = context.currentRoute();
         if (route != null && route.getPath() != null) {
-            return route.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            return TEMPLATES.computeIfAbsent(
+                    route.getPath(), path -> PATH_PARAMETER.matcher(path).replaceAll("{$1}"));
         }
         if (context.failure() != null && !context.pathParams().isEmpty()) {
             String path = context.normalizedPath();

@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -20,9 +21,27 @@ import java.time.format.DateTimeFormatter;
  */
 public class LogLayout extends LayoutBase<ILoggingEvent> {
 
-    private static final DateTimeFormatter LOCAL_TIME =
-            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
-    private final boolean json = !"local".equals(System.getenv("SHOP_PROFILE"));
+    private static final DateTimeFormatter LOCAL_SECOND =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter UTC_SECOND =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    /**
+     * The second a thread last wrote, formatted: a line's time is that and its milliseconds, since
+     * formatting a whole instant for each line was most of a line's cost.
+     */
+    private record Second(long epochSecond, String local, String utc) {}
+
+    private static final ThreadLocal<Second> LAST_SECOND = ThreadLocal.withInitial(() -> new Second(-1, "", ""));
+    private final boolean json;
+
+    public LogLayout() {
+        this(!"local".equals(System.getenv("SHOP_PROFILE")));
+    }
+
+    LogLayout(boolean json) {
+        this.json = json;
+    }
 
     @Override
     public String doLayout(ILoggingEvent event) {
@@ -31,8 +50,9 @@ public class LogLayout extends LayoutBase<ILoggingEvent> {
     }
 
     private static String readable(ILoggingEvent event, SpanContext span) {
-        StringBuilder line = new StringBuilder(128)
-                .append(LOCAL_TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
+        StringBuilder line =
+                new StringBuilder(128).append(second(event.getTimeStamp()).local());
+        milliseconds(line, event.getTimeStamp())
                 .append(' ')
                 .append(event.getLevel())
                 .append(event.getLevel().toString().length() == 4 ? "  " : " ");
@@ -56,7 +76,8 @@ public class LogLayout extends LayoutBase<ILoggingEvent> {
 
     private static String json(ILoggingEvent event, SpanContext span) {
         StringBuilder line = new StringBuilder(256).append('{');
-        field(line, "@timestamp", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+        line.append("\"@timestamp\":\"").append(second(event.getTimeStamp()).utc());
+        milliseconds(line, event.getTimeStamp()).append("Z\",");
         field(line, "log.level", event.getLevel().toString());
         field(line, "message", event.getFormattedMessage());
         field(line, "log.logger", event.getLoggerName());
@@ -80,6 +101,26 @@ public class LogLayout extends LayoutBase<ILoggingEvent> {
         line.append('"').append(name).append("\":\"");
         JsonStringEncoder.getInstance().quoteAsString(value, line);
         line.append("\",");
+    }
+
+    private static Second second(long epochMilli) {
+        long epochSecond = Math.floorDiv(epochMilli, 1000);
+        Second second = LAST_SECOND.get();
+        if (second.epochSecond() != epochSecond) {
+            Instant instant = Instant.ofEpochSecond(epochSecond);
+            second = new Second(epochSecond, LOCAL_SECOND.format(instant), UTC_SECOND.format(instant));
+            LAST_SECOND.set(second);
+        }
+        return second;
+    }
+
+    /** {@code .SSS}: the milliseconds of the second. */
+    private static StringBuilder milliseconds(StringBuilder line, long epochMilli) {
+        int millis = (int) Math.floorMod(epochMilli, 1000);
+        return line.append('.')
+                .append((char) ('0' + millis / 100))
+                .append((char) ('0' + millis / 10 % 10))
+                .append((char) ('0' + millis % 10));
     }
 
     private static String shortName(String logger) {
