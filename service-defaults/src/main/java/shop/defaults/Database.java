@@ -6,6 +6,7 @@ import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
+import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -17,11 +18,13 @@ import io.vertx.sqlclient.impl.SqlClientInternal;
 import io.vertx.sqlclient.templates.impl.SqlTemplate;
 import java.net.URI;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,15 +129,30 @@ public final class Database {
         });
     }
 
+    /**
+     * Whether the pool answers a batch with one result per execution, as PostgreSQL's client does
+     * (the JDBC client answers with their sum).
+     */
+    static boolean countsEachOfABatch(Pool pool) {
+        return ((SqlClientInternal) pool).driver() instanceof PgDriver;
+    }
+
     /** Whether a statement failed on a unique constraint, on either database. */
     public static boolean isUniqueViolation(Throwable failure) {
+        return UNIQUE_VIOLATION.equals(sqlState(failure));
+    }
+
+    /** The SQLSTATE a statement failed with, on either database; null for a failure of another kind. */
+    static @Nullable String sqlState(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                    || cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
-                return true;
+            if (cause instanceof PgException pg) {
+                return pg.getSqlState();
+            }
+            if (cause instanceof SQLException sql) {
+                return sql.getSQLState();
             }
         }
-        return false;
+        return null;
     }
 
     /**
@@ -158,6 +176,15 @@ public final class Database {
         /** Runs on {@code client}: the pool, or a connection of it. */
         public Future<RowSet<Row>> execute(SqlClient client, Map<String, Object> parameters) {
             return client.preparedQuery(template.getSql()).execute(template.mapTuple(parameters));
+        }
+
+        /**
+         * Runs once for each set of parameters, in one round trip: on PostgreSQL in one implicit
+         * transaction, all or nothing. The results follow one another ({@link RowSet#next()}).
+         */
+        public Future<RowSet<Row>> executeBatch(SqlClient client, List<Map<String, Object>> parameters) {
+            return client.preparedQuery(template.getSql())
+                    .executeBatch(parameters.stream().map(template::mapTuple).toList());
         }
     }
 }

@@ -2,7 +2,10 @@ package shop.orders.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import shop.defaults.Database;
@@ -27,7 +32,7 @@ import shop.testing.TestDatabase;
 /** Every query of the orders and idempotency-key repositories, run on H2 and on PostgreSQL in the same build. */
 class OrdersDatabaseTest {
 
-    record Db(TestDatabase kind, Pool pool) {
+    record Db(TestDatabase kind, Pool pool, Vertx vertx) {
 
         Orders orders() {
             return new Orders(pool);
@@ -71,6 +76,84 @@ class OrdersDatabaseTest {
                 .isTrue();
         assertThat(await(db.orders().find(order.id()))).isEqualTo(order);
         assertThat(await(db.orders().find(UUID.randomUUID()))).isNull();
+    }
+
+    /**
+     * Orders stored and settled at the same moment on one event loop go to the database in
+     * batches (one round trip and one commit each), and every caller still gets its own answer:
+     * stored, or the status it expected was gone (also when an earlier execution of the same
+     * batch changed it).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void storesAndSettlesConcurrentOrdersInBatchesEachWithItsOwnAnswer(Db db) {
+        Orders orders = db.orders();
+        String customer = uniqueCustomer();
+        List<Order> placed = IntStream.range(0, 40)
+                .mapToObj(i -> Order.place(customer, CAP, 1, true, now, null))
+                .toList();
+        List<Boolean> stored = onEventLoop(
+                db,
+                () -> Future.all(placed.stream()
+                                .map(order -> orders.storePending(order, now.plusSeconds(5), null, null))
+                                .toList())
+                        .map(all -> all.<Boolean>list()));
+        assertThat(stored).hasSize(40).containsOnly(true);
+        if (db.kind().kind() == TestDatabase.Kind.POSTGRESQL) {
+            // H2's JDBC client answers a batch with the sum of its counts: there every order goes alone.
+            assertThat(orders.batches()).as("round trips for 40 orders").isLessThan(40);
+        }
+
+        List<Order> paid = placed.stream()
+                .map(order -> order.markPaid(Payment.charged(UUID.randomUUID(), "visa", "4242"), now))
+                .toList();
+        List<Boolean> recorded = onEventLoop(
+                db,
+                () -> Future.all(IntStream.range(0, 41)
+                                .mapToObj(i -> i == 40
+                                        // The first order's outcome again, in the same batch: it is no longer PENDING.
+                                        ? orders.update(paid.getFirst(), OrderStatus.PENDING)
+                                        : orders.update(paid.get(i), i < 30 ? OrderStatus.PENDING : OrderStatus.PAID))
+                                .toList())
+                        .map(all -> all.<Boolean>list()));
+        assertThat(recorded.subList(0, 30)).containsOnly(true);
+        assertThat(recorded.subList(30, 41)).containsOnly(false);
+        assertThat(await(orders.find(placed.get(0).id()))).isEqualTo(paid.get(0));
+        assertThat(await(orders.find(placed.get(35).id())).status()).isEqualTo(OrderStatus.PENDING);
+    }
+
+    /** A batch that one order breaks (its id taken) is run again one by one: only that order fails. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void failsOnlyTheOrderThatBreaksItsBatch(Db db) {
+        Orders orders = db.orders();
+        String customer = uniqueCustomer();
+        Order first = Order.place(customer, CAP, 1, true, now, null);
+        assertThat(await(orders.storePending(first, now.plusSeconds(5), null, null)))
+                .isTrue();
+        List<Order> batch = IntStream.range(0, 10)
+                .mapToObj(i -> i == 5 ? first : Order.place(customer, CAP, 1, true, now, null))
+                .toList();
+        List<Boolean> outcomes = onEventLoop(db, () -> {
+            CompositeFuture all = Future.join(batch.stream()
+                    .map(order -> orders.storePending(order, now.plusSeconds(5), null, null))
+                    .toList());
+            return all.transform(done -> Future.succeededFuture(
+                    IntStream.range(0, batch.size()).mapToObj(all::succeeded).toList()));
+        });
+        assertThat(outcomes.get(5)).isFalse();
+        assertThat(outcomes.subList(0, 5)).containsOnly(true);
+        assertThat(outcomes.subList(6, 10)).containsOnly(true);
+        for (Order order : batch) {
+            assertThat(await(orders.find(order.id()))).isEqualTo(order);
+        }
+    }
+
+    /** Runs {@code work} on one of the service's event loops, as a request's handler does. */
+    private static <T> T onEventLoop(Db db, Supplier<Future<T>> work) {
+        Promise<T> done = Promise.promise();
+        db.vertx().getOrCreateContext().runOnContext(start -> work.get().onComplete(done));
+        return await(done.future());
     }
 
     /**
@@ -411,7 +494,8 @@ class OrdersDatabaseTest {
 
     private static Db open(TestDatabase kind) {
         ServiceRuntime runtime = ServiceRuntime.start("order-service", kind.settings());
-        return new Db(kind, await(Database.open(runtime, DatabaseSettings.from(kind.settings(), "orders"))));
+        return new Db(
+                kind, await(Database.open(runtime, DatabaseSettings.from(kind.settings(), "orders"))), runtime.vertx());
     }
 
     static <T> T await(Future<T> future) {
