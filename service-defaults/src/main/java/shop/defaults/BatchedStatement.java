@@ -13,16 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
- * A statement that the requests of one event loop send to the database together. While a batch
+ * A statement (or a few, run together for each execution, all or nothing) that the requests of
+ * one event loop send to the database together. While a batch
  * is on its way, the executions that come meanwhile wait for it and then go as the next batch: one
  * round trip and one commit for all of them (a commit's flush to disk was a fifth
  * of the database's CPU per order). An execution that finds nothing on its way goes at once, so a
  * quiet service waits for nothing. Each caller learns its own row count once its batch has
  * committed: nothing is answered before it is durable. A batch refused for one execution's sake
  * (an integrity violation, which rolls the whole batch back) is run again one execution at a time,
- * so that only that one fails; any other failure fails the batch's every execution. On H2 (the
+ * in the order they came, so that only that one fails; any other failure fails the batch's every execution. On H2 (the
  * JDBC client answers a batch with the sum of its row counts, not one count each) every
  * execution goes alone.
  */
@@ -34,38 +36,50 @@ public final class BatchedStatement {
     private static final String INTEGRITY_VIOLATION_CLASS = "23";
 
     private final Pool pool;
-    private final Database.Statement statement;
+    private final List<Database.Statement> statements;
     private final boolean batching;
     /** This statement's queue in each event loop's context data (a context runs on one thread). */
     private final Object queueKey = new Object();
 
     private final AtomicLong batches = new AtomicLong();
 
-    private record Execution(Map<String, Object> parameters, Promise<Integer> rowCount) {}
+    /** One map of parameters for each statement; the row count is the first statement's. */
+    private record Execution(List<Map<String, Object>> parameters, Promise<Integer> rowCount) {}
 
     private static final class Queue {
         boolean sending;
         final ArrayDeque<Execution> waiting = new ArrayDeque<>();
     }
 
-    public BatchedStatement(Pool pool, String template) {
+    /** {@code templates}: the statements of an execution, run in this order in one transaction. */
+    public BatchedStatement(Pool pool, String... templates) {
         this.pool = pool;
-        this.statement = Database.Statement.of(pool, template);
+        this.statements = Stream.of(templates)
+                .map(template -> Database.Statement.of(pool, template))
+                .toList();
         this.batching = Database.countsEachOfABatch(pool);
     }
 
-    /** Runs the statement with {@code parameters}, alone or in a batch; the rows it changed. */
-    public Future<Integer> execute(Map<String, Object> parameters) {
+    /**
+     * Runs the statements, one map of {@code parameters} each, alone or in a batch; the rows the
+     * first one changed.
+     */
+    @SafeVarargs
+    public final Future<Integer> execute(Map<String, Object>... parameters) {
+        if (parameters.length != statements.size()) {
+            throw new IllegalArgumentException(
+                    statements.size() + " statements take as many maps of parameters, not " + parameters.length);
+        }
         Context context = Vertx.currentContext();
         if (!batching || context == null || !context.isEventLoopContext()) {
-            return statement.execute(pool, parameters).map(SqlResult::rowCount);
+            return runAlone(List.of(parameters));
         }
         Queue queue = context.get(queueKey);
         if (queue == null) {
             queue = new Queue();
             context.put(queueKey, queue);
         }
-        Execution execution = new Execution(parameters, Promise.promise());
+        Execution execution = new Execution(List.of(parameters), Promise.promise());
         queue.waiting.add(execution);
         if (!queue.sending) {
             send(queue);
@@ -104,13 +118,25 @@ public final class BatchedStatement {
 
     private Future<Void> run(List<Execution> batch) {
         if (batch.size() == 1) {
-            return runAlone(batch.getFirst());
+            return settleAlone(batch.getFirst());
         }
-        List<Map<String, Object>> parameters =
-                batch.stream().map(Execution::parameters).toList();
         // In a transaction of its own: all or nothing on either database, so that a batch run again
         // one by one runs nothing twice.
-        return Database.inTransaction(pool, connection -> statement.executeBatch(connection, parameters))
+        return Database.inTransaction(pool, connection -> {
+                    List<Future<RowSet<Row>>> results = new ArrayList<>();
+                    for (int i = 0; i < statements.size(); i++) {
+                        int statement = i;
+                        results.add(statements
+                                .get(i)
+                                .executeBatch(
+                                        connection,
+                                        batch.stream()
+                                                .map(execution ->
+                                                        execution.parameters().get(statement))
+                                                .toList()));
+                    }
+                    return Future.all(results).map(all -> results.getFirst().result());
+                })
                 .transform(done -> {
                     if (done.succeeded()) {
                         SqlResult<?> result = done.result();
@@ -129,19 +155,37 @@ public final class BatchedStatement {
                     }
                     String state = Database.sqlState(done.cause());
                     if (state != null && state.startsWith(INTEGRITY_VIOLATION_CLASS)) {
-                        return Future.all(batch.stream().map(this::runAlone).toList())
-                                .mapEmpty();
+                        // One after the other, in the order they came: of two executions that
+                        // claim the same key, the first wins, as it would have alone.
+                        Future<Void> rerun = Future.succeededFuture();
+                        for (Execution execution : batch) {
+                            rerun = rerun.compose(previous -> settleAlone(execution));
+                        }
+                        return rerun;
                     }
                     batch.forEach(execution -> execution.rowCount().fail(done.cause()));
                     return Future.succeededFuture();
                 });
     }
 
-    private Future<Void> runAlone(Execution execution) {
-        Future<RowSet<Row>> result = statement.execute(pool, execution.parameters());
-        return result.map(SqlResult::rowCount)
+    private Future<Void> settleAlone(Execution execution) {
+        return runAlone(execution.parameters())
                 .onComplete(execution.rowCount())
                 .<Void>mapEmpty()
                 .otherwiseEmpty();
+    }
+
+    /** One execution: its one statement, or its statements in a transaction of their own. */
+    private Future<Integer> runAlone(List<Map<String, Object>> parameters) {
+        if (statements.size() == 1) {
+            return statements.getFirst().execute(pool, parameters.getFirst()).map(SqlResult::rowCount);
+        }
+        return Database.inTransaction(pool, connection -> {
+            List<Future<RowSet<Row>>> results = new ArrayList<>();
+            for (int i = 0; i < statements.size(); i++) {
+                results.add(statements.get(i).execute(connection, parameters.get(i)));
+            }
+            return Future.all(results).map(all -> results.getFirst().result().rowCount());
+        });
     }
 }

@@ -118,23 +118,21 @@ final class Orders {
     // profiles); an order's insert and its outcome go to the database in batches with the other
     // orders' of the moment, one commit for all.
     private final BatchedStatement insert;
+    private final BatchedStatement insertWithKey;
     private final BatchedStatement update;
     private final SqlTemplate<Map<String, Object>, RowSet<Row>> find;
-    private final Database.Statement insertInTransaction;
-    private final Database.Statement claimKeyInTransaction;
 
     Orders(Pool pool) {
         this.pool = pool;
         this.insert = new BatchedStatement(pool, INSERT);
+        this.insertWithKey = new BatchedStatement(pool, INSERT, IdempotencyKeys.INSERT);
         this.update = new BatchedStatement(pool, UPDATE);
         this.find = SqlTemplate.forQuery(pool, FIND);
-        this.insertInTransaction = Database.Statement.of(pool, INSERT);
-        this.claimKeyInTransaction = Database.Statement.of(pool, IdempotencyKeys.INSERT);
     }
 
     /** Round trips the batched statements made, fewer than their executions under load. */
     long batches() {
-        return insert.batches() + update.batches();
+        return insert.batches() + insertWithKey.batches() + update.batches();
     }
 
     /**
@@ -150,13 +148,10 @@ final class Orders {
         if (key == null) {
             return insert.execute(order).map(true);
         }
-        return Database.inTransaction(pool, connection -> {
-                    Future<?> stored = insertInTransaction.execute(connection, order);
-                    Future<?> claimed = claimKeyInTransaction.execute(
-                            connection, IdempotencyKeys.claimValues(key, o.id(), o.createdAt()));
-                    return Future.all(stored, claimed).<Boolean>map(true);
-                })
-                // The key is taken: the transaction rolled back, the order is not stored.
+        return insertWithKey
+                .execute(order, IdempotencyKeys.claimValues(key, o.id(), o.createdAt()))
+                .map(true)
+                // The key is taken: the order's transaction rolled back, the order is not stored.
                 .recover(failure -> Database.isUniqueViolation(failure)
                         ? Future.succeededFuture(false)
                         : Future.failedFuture(failure));

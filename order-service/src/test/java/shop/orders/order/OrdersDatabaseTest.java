@@ -149,6 +149,40 @@ class OrdersDatabaseTest {
         }
     }
 
+    /**
+     * Orders with idempotency keys go in batches too, each order with its key; a key taken twice
+     * in one batch stores the first order only, and every other order of the batch is stored.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void storesConcurrentOrdersWithTheirKeysInBatchesAndRefusesATakenKey(Db db) {
+        Orders orders = db.orders();
+        String customer = uniqueCustomer();
+        List<Order> batch = IntStream.range(0, 21)
+                .mapToObj(i -> Order.place(customer, CAP, 1, true, now, null))
+                .toList();
+        // The last order comes again with the key of the tenth, as a retry with a new body would.
+        List<Boolean> stored = onEventLoop(
+                db,
+                () -> Future.all(IntStream.range(0, batch.size())
+                                .mapToObj(i -> orders.storePending(
+                                        batch.get(i),
+                                        now.plusSeconds(5),
+                                        null,
+                                        new IdempotencyKeys.Claim(
+                                                customer, "key-" + (i == 20 ? 10 : i), "f".repeat(64))))
+                                .toList())
+                        .map(all -> all.<Boolean>list()));
+        assertThat(stored.subList(0, 20)).containsOnly(true);
+        assertThat(stored.get(20)).isFalse();
+        assertThat(await(orders.find(batch.get(20).id()))).isNull();
+        for (int i = 0; i < 20; i++) {
+            assertThat(await(orders.find(batch.get(i).id()))).isEqualTo(batch.get(i));
+            assertThat(await(db.keys().find(customer, "key-" + i)).orderId())
+                    .isEqualTo(batch.get(i).id());
+        }
+    }
+
     /** Runs {@code work} on one of the service's event loops, as a request's handler does. */
     private static <T> T onEventLoop(Db db, Supplier<Future<T>> work) {
         Promise<T> done = Promise.promise();
