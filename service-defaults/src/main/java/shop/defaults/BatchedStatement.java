@@ -122,50 +122,34 @@ public final class BatchedStatement {
         }
         // In a transaction of its own: all or nothing on either database, so that a batch run again
         // one by one runs nothing twice.
-        return Database.inTransaction(pool, connection -> {
-                    List<Future<RowSet<Row>>> results = new ArrayList<>();
-                    for (int i = 0; i < statements.size(); i++) {
-                        int statement = i;
-                        results.add(statements
-                                .get(i)
-                                .executeBatch(
-                                        connection,
-                                        batch.stream()
-                                                .map(execution ->
-                                                        execution.parameters().get(statement))
-                                                .toList()));
+        return together(batch.stream().map(Execution::parameters).toList()).transform(done -> {
+            if (done.succeeded()) {
+                SqlResult<?> result = done.result();
+                for (Execution execution : batch) {
+                    if (result == null) {
+                        execution
+                                .rowCount()
+                                .fail(new IllegalStateException("A batch answered for fewer executions than it ran"));
+                        continue;
                     }
-                    return Future.all(results).map(all -> results.getFirst().result());
-                })
-                .transform(done -> {
-                    if (done.succeeded()) {
-                        SqlResult<?> result = done.result();
-                        for (Execution execution : batch) {
-                            if (result == null) {
-                                execution
-                                        .rowCount()
-                                        .fail(new IllegalStateException(
-                                                "A batch answered for fewer executions than it ran"));
-                                continue;
-                            }
-                            execution.rowCount().complete(result.rowCount());
-                            result = result.next();
-                        }
-                        return Future.succeededFuture();
-                    }
-                    String state = Database.sqlState(done.cause());
-                    if (state != null && state.startsWith(INTEGRITY_VIOLATION_CLASS)) {
-                        // One after the other, in the order they came: of two executions that
-                        // claim the same key, the first wins, as it would have alone.
-                        Future<Void> rerun = Future.succeededFuture();
-                        for (Execution execution : batch) {
-                            rerun = rerun.compose(previous -> settleAlone(execution));
-                        }
-                        return rerun;
-                    }
-                    batch.forEach(execution -> execution.rowCount().fail(done.cause()));
-                    return Future.succeededFuture();
-                });
+                    execution.rowCount().complete(result.rowCount());
+                    result = result.next();
+                }
+                return Future.succeededFuture();
+            }
+            String state = Database.sqlState(done.cause());
+            if (state != null && state.startsWith(INTEGRITY_VIOLATION_CLASS)) {
+                // One after the other, in the order they came: of two executions that
+                // claim the same key, the first wins, as it would have alone.
+                Future<Void> rerun = Future.succeededFuture();
+                for (Execution execution : batch) {
+                    rerun = rerun.compose(previous -> settleAlone(execution));
+                }
+                return rerun;
+            }
+            batch.forEach(execution -> execution.rowCount().fail(done.cause()));
+            return Future.succeededFuture();
+        });
     }
 
     private Future<Void> settleAlone(Execution execution) {
@@ -177,15 +161,30 @@ public final class BatchedStatement {
 
     /** One execution: its one statement, or its statements in a transaction of their own. */
     private Future<Integer> runAlone(List<Map<String, Object>> parameters) {
-        if (statements.size() == 1) {
-            return statements.getFirst().execute(pool, parameters.getFirst()).map(SqlResult::rowCount);
-        }
+        Future<? extends SqlResult<?>> result = statements.size() == 1
+                ? statements.getFirst().execute(pool, parameters.getFirst())
+                : together(List.of(parameters));
+        return result.map(SqlResult::rowCount);
+    }
+
+    /**
+     * Runs every statement for each execution in one transaction, a statement's executions in one
+     * batch; the first statement's results, one an execution.
+     */
+    private Future<RowSet<Row>> together(List<List<Map<String, Object>>> executions) {
         return Database.inTransaction(pool, connection -> {
             List<Future<RowSet<Row>>> results = new ArrayList<>();
             for (int i = 0; i < statements.size(); i++) {
-                results.add(statements.get(i).execute(connection, parameters.get(i)));
+                int statement = i;
+                results.add(statements
+                        .get(i)
+                        .executeBatch(
+                                connection,
+                                executions.stream()
+                                        .map(parameters -> parameters.get(statement))
+                                        .toList()));
             }
-            return Future.all(results).map(all -> results.getFirst().result().rowCount());
+            return Future.all(results).map(all -> results.getFirst().result());
         });
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,12 +93,8 @@ class OrdersDatabaseTest {
         List<Order> placed = IntStream.range(0, 40)
                 .mapToObj(i -> Order.place(customer, CAP, 1, true, now, null))
                 .toList();
-        List<Boolean> stored = onEventLoop(
-                db,
-                () -> Future.all(placed.stream()
-                                .map(order -> orders.storePending(order, now.plusSeconds(5), null, null))
-                                .toList())
-                        .map(all -> all.<Boolean>list()));
+        List<Boolean> stored = allOnEventLoop(
+                db, placed.size(), i -> orders.storePending(placed.get(i), now.plusSeconds(5), null, null));
         assertThat(stored).hasSize(40).containsOnly(true);
         if (db.kind().kind() == TestDatabase.Kind.POSTGRESQL) {
             // H2's JDBC client answers a batch with the sum of its counts: there every order goes alone.
@@ -107,15 +104,13 @@ class OrdersDatabaseTest {
         List<Order> paid = placed.stream()
                 .map(order -> order.markPaid(Payment.charged(UUID.randomUUID(), "visa", "4242"), now))
                 .toList();
-        List<Boolean> recorded = onEventLoop(
+        List<Boolean> recorded = allOnEventLoop(
                 db,
-                () -> Future.all(IntStream.range(0, 41)
-                                .mapToObj(i -> i == 40
-                                        // The first order's outcome again, in the same batch: it is no longer PENDING.
-                                        ? orders.update(paid.getFirst(), OrderStatus.PENDING)
-                                        : orders.update(paid.get(i), i < 30 ? OrderStatus.PENDING : OrderStatus.PAID))
-                                .toList())
-                        .map(all -> all.<Boolean>list()));
+                41,
+                i -> i == 40
+                        // The first order's outcome again, in the same batch: it is no longer PENDING.
+                        ? orders.update(paid.getFirst(), OrderStatus.PENDING)
+                        : orders.update(paid.get(i), i < 30 ? OrderStatus.PENDING : OrderStatus.PAID));
         assertThat(recorded.subList(0, 30)).containsOnly(true);
         assertThat(recorded.subList(30, 41)).containsOnly(false);
         assertThat(await(orders.find(placed.get(0).id()))).isEqualTo(paid.get(0));
@@ -162,17 +157,14 @@ class OrdersDatabaseTest {
                 .mapToObj(i -> Order.place(customer, CAP, 1, true, now, null))
                 .toList();
         // The last order comes again with the key of the tenth, as a retry with a new body would.
-        List<Boolean> stored = onEventLoop(
+        List<Boolean> stored = allOnEventLoop(
                 db,
-                () -> Future.all(IntStream.range(0, batch.size())
-                                .mapToObj(i -> orders.storePending(
-                                        batch.get(i),
-                                        now.plusSeconds(5),
-                                        null,
-                                        new IdempotencyKeys.Claim(
-                                                customer, "key-" + (i == 20 ? 10 : i), "f".repeat(64))))
-                                .toList())
-                        .map(all -> all.<Boolean>list()));
+                batch.size(),
+                i -> orders.storePending(
+                        batch.get(i),
+                        now.plusSeconds(5),
+                        null,
+                        new IdempotencyKeys.Claim(customer, "key-" + (i == 20 ? 10 : i), "f".repeat(64))));
         assertThat(stored.subList(0, 20)).containsOnly(true);
         assertThat(stored.get(20)).isFalse();
         assertThat(await(orders.find(batch.get(20).id()))).isNull();
@@ -181,6 +173,14 @@ class OrdersDatabaseTest {
             assertThat(await(db.keys().find(customer, "key-" + i)).orderId())
                     .isEqualTo(batch.get(i).id());
         }
+    }
+
+    /** Makes {@code count} calls at once on one of the service's event loops; their answers, in order. */
+    private static List<Boolean> allOnEventLoop(Db db, int count, IntFunction<Future<Boolean>> call) {
+        return onEventLoop(
+                db,
+                () -> Future.all(IntStream.range(0, count).mapToObj(call).toList())
+                        .map(all -> all.<Boolean>list()));
     }
 
     /** Runs {@code work} on one of the service's event loops, as a request's handler does. */
