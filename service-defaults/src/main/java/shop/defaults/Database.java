@@ -145,10 +145,11 @@ public final class Database {
     /** The SQLSTATE a statement failed with, on either database; null for a failure of another kind. */
     static @Nullable String sqlState(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PgException pg) {
+            // A wrapper without a state of its own may carry the database's error as its cause.
+            if (cause instanceof PgException pg && pg.getSqlState() != null) {
                 return pg.getSqlState();
             }
-            if (cause instanceof SQLException sql) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
                 return sql.getSQLState();
             }
         }
