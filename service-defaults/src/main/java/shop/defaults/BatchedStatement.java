@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * (an integrity violation, which rolls the whole batch back) is run again one execution at a time,
  * in the order they came, so that only that one fails; any other failure fails the batch's every execution. On H2 (the
  * JDBC client answers a batch with the sum of its row counts, not one count each) every
- * execution goes alone.
+ * execution goes alone. Each caller goes on in its own context (a request's duplicated context, which
+ * holds its trace), not in that of the execution whose batch it rode in.
  */
 public final class BatchedStatement {
 
@@ -79,7 +81,8 @@ public final class BatchedStatement {
             queue = new Queue();
             context.put(queueKey, queue);
         }
-        Execution execution = new Execution(List.of(parameters), Promise.promise());
+        // Completed wherever the batch ends, each promise calls back on its own caller's context.
+        Execution execution = new Execution(List.of(parameters), ((ContextInternal) context).promise());
         queue.waiting.add(execution);
         if (!queue.sending) {
             send(queue);

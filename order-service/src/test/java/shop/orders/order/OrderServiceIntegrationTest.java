@@ -324,6 +324,40 @@ class OrderServiceIntegrationTest {
                 .allSatisfy(parent -> assertThat(parent).startsWith("00-" + traceId + "-"));
     }
 
+    /**
+     * Orders placed at once share a batch of writes (on PostgreSQL); each still goes on in its own
+     * trace: its charge carries its own trace id, not that of the request whose batch it rode in.
+     */
+    @Test
+    void keepsEachOfOrdersPlacedAtOnceInItsOwnTrace() throws Exception {
+        Map<String, String> traceOfOrder = new HashMap<>();
+        List<Callable<Answer>> requests = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            String traceId = UUID.randomUUID().toString().replace("-", "");
+            requests.add(() -> {
+                Answer placed = send(request("/orders", "Gregor")
+                        .header("Content-Type", "application/json")
+                        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"cap\"}")));
+                synchronized (traceOfOrder) {
+                    traceOfOrder.put(placed.id(), traceId);
+                }
+                return placed;
+            });
+        }
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<Answer> placed : pool.invokeAll(requests)) {
+                assertThat(placed.get().status()).isEqualTo(201);
+            }
+        }
+        assertThat(traceOfOrder)
+                .hasSize(48)
+                .allSatisfy((id, traceId) -> assertThat(payments.traceParentsSeen.get(id))
+                        .as("the charges of order %s", id)
+                        .isNotEmpty()
+                        .allSatisfy(parent -> assertThat(parent).startsWith("00-" + traceId + "-")));
+    }
+
     @Test
     void stopsCallingADeadPaymentServiceAndPaysEveryOrderOnceItIsBack() throws Exception {
         // A database of its own: on the shared one, the other order-service's recovery job could pay
