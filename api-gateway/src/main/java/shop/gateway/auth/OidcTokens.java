@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +117,7 @@ final class OidcTokens {
         Keys current = keys;
         String kid = jwt.getHeader().getKeyID();
         if (current == null || (kid != null && !current.kids().contains(kid))) {
-            Future<Keys> fresh = fetchForUnknownKey();
+            Future<Keys> fresh = onThisRequestsContext(fetchForUnknownKey());
             if (fresh == null) {
                 return refuse(
                         current == null ? "the issuer's keys are not loaded (issuer unreachable)" : "unknown kid");
@@ -188,6 +189,19 @@ final class OidcTokens {
             return null;
         }
         return fetch();
+    }
+
+    /**
+     * A fetch that other requests may wait for too, as this request sees it: each goes on in its own
+     * context (which holds its trace), not in the one the fetch ends in.
+     */
+    private static <T> @Nullable Future<T> onThisRequestsContext(@Nullable Future<T> shared) {
+        if (shared == null || !(Vertx.currentContext() instanceof ContextInternal own)) {
+            return shared;
+        }
+        Promise<T> mine = own.promise();
+        shared.onComplete(mine);
+        return mine.future();
     }
 
     /** Fetches the keys (the discovery document first, until it has been read once). */

@@ -30,12 +30,16 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +70,9 @@ class OidcIntegrationTest {
             new CopyOnWriteArrayList<>(List.of(RSA_KEY.toPublicJWK(), EC_KEY.toPublicJWK()));
 
     private static final AtomicInteger KEY_FETCHES = new AtomicInteger();
+    /** How long the issuer takes to answer for its keys. */
+    private static volatile Duration keysDelay = Duration.ZERO;
+
     private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
 
     private static Vertx vertx;
@@ -241,6 +248,45 @@ class OidcIntegrationTest {
         }
     }
 
+    /**
+     * Requests whose tokens name a key not fetched yet wait together for one fetch of the keys; each
+     * then goes on in its own trace, not in that of the request that started the fetch.
+     */
+    @Test
+    void keepsEachRequestWaitingForTheKeysInItsOwnTrace() throws Exception {
+        RSAKey newKey = rsaKey();
+        PUBLISHED.add(newKey.toPublicJWK());
+        keysDelay = Duration.ofMillis(500);
+        try {
+            Thread.sleep(1_100); // past the least time between two fetches
+            List<String> traceIds = new ArrayList<>();
+            List<Callable<Integer>> requests = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String traceId = UUID.randomUUID().toString().replace("-", "");
+                String bearer = token(newKey, issuerUrl(), "shop-api", later().plusSeconds(i), List.of());
+                traceIds.add(traceId);
+                requests.add(() -> gateway.send(gateway.request("/orders")
+                                .header("Authorization", "Bearer " + bearer)
+                                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                                .GET())
+                        .statusCode());
+            }
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Future<Integer> status : pool.invokeAll(requests)) {
+                    assertThat(status.get()).isEqualTo(200);
+                }
+            }
+            List<String> tracesReceived = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                tracesReceived.add(orderService.next().header("traceparent").split("-")[1]);
+            }
+            assertThat(tracesReceived).containsExactlyInAnyOrderElementsOf(traceIds);
+        } finally {
+            keysDelay = Duration.ZERO;
+            PUBLISHED.remove(newKey.toPublicJWK());
+        }
+    }
+
     @Test
     void takesAVerifiedTokenUntilItExpiresWithoutCheckingItAgain() throws Exception {
         String seen = token(LATER_KEY, issuerUrl(), "shop-api", later(), List.of());
@@ -340,9 +386,12 @@ class OidcIntegrationTest {
                             .end("{\"issuer\":\"%s\",\"jwks_uri\":\"%s/keys\"}".formatted(base, base));
                 case "/realms/shop/keys" -> {
                     KEY_FETCHES.incrementAndGet();
-                    request.response()
-                            .putHeader("Content-Type", "application/json")
-                            .end(new JWKSet(List.copyOf(PUBLISHED)).toString());
+                    String published = new JWKSet(List.copyOf(PUBLISHED)).toString();
+                    vertx.setTimer(
+                            1 + keysDelay.toMillis(),
+                            answer -> request.response()
+                                    .putHeader("Content-Type", "application/json")
+                                    .end(published));
                 }
                 default -> request.response().setStatusCode(404).end();
             }
