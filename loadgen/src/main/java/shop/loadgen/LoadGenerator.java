@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,9 @@ public final class LoadGenerator {
     private final Histogram total = new Histogram(MAX_LATENCY_MICROS, 3);
     private final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong errors = new AtomicLong();
+    /** Errors by kind (an HTTP status, or the exception a send ended with), for the run's last lines. */
+    private final Map<String, AtomicLong> errorKinds = new ConcurrentHashMap<>();
+
     private final AtomicLong sent = new AtomicLong();
 
     public LoadGenerator(Settings settings) {
@@ -56,6 +62,7 @@ public final class LoadGenerator {
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.parse(args);
         Result result = new LoadGenerator(settings).run(System.out);
+        result.errorKinds().forEach((kind, count) -> System.out.printf("loadgen: %d errors: %s%n", count, kind));
         System.out.println(Result.header());
         System.out.println(result.row());
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -84,7 +91,9 @@ public final class LoadGenerator {
             total.add(recorder.getIntervalHistogram());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(settings, total.copy(), errors.get(), seconds, List.copyOf(acknowledged));
+        Map<String, Long> kinds = new TreeMap<>();
+        errorKinds.forEach((kind, count) -> kinds.put(kind, count.get()));
+        return new Result(settings, total.copy(), errors.get(), seconds, List.copyOf(acknowledged), kinds);
     }
 
     private void openLoop(long start, long end) throws InterruptedException {
@@ -131,13 +140,18 @@ public final class LoadGenerator {
             if ((response.statusCode() == 201 || response.statusCode() == 202) && id.find()) {
                 acknowledged.add(id.group(1));
             } else {
-                errors.incrementAndGet();
+                countError("HTTP " + response.statusCode());
             }
         } catch (IOException e) {
-            errors.incrementAndGet();
+            countError(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void countError(String kind) {
+        errors.incrementAndGet();
+        errorKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
     }
 
     private void report(java.io.PrintStream out, long start) {

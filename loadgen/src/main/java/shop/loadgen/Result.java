@@ -1,10 +1,20 @@
 package shop.loadgen;
 
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
-/** One run's outcome: latencies (microseconds), counts, and the orders the gateway acknowledged. */
-public record Result(Settings settings, Histogram latencies, long errors, double seconds, List<String> acknowledged) {
+/**
+ * One run's outcome: latencies (microseconds), counts, the orders the gateway acknowledged, and the
+ * errors by kind.
+ */
+public record Result(
+        Settings settings,
+        Histogram latencies,
+        long errors,
+        double seconds,
+        List<String> acknowledged,
+        Map<String, Long> errorKinds) {
 
     public double achievedPerSecond() {
         return acknowledged.size() / seconds;

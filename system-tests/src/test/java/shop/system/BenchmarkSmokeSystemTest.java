@@ -42,7 +42,9 @@ class BenchmarkSmokeSystemTest {
 
             assertThat(open.acknowledged()).as("open loop at 20/s for 3 s").isNotEmpty();
             assertThat(closed.acknowledged()).isNotEmpty();
-            assertThat(open.errors() + closed.errors()).isZero();
+            assertThat(open.errors() + closed.errors())
+                    .as("errors by kind: open loop %s, closed loop %s", open.errorKinds(), closed.errorKinds())
+                    .isZero();
             assertThat(open.latencies().getTotalCount())
                     .isEqualTo(open.acknowledged().size());
 
