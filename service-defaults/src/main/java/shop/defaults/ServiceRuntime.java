@@ -243,7 +243,8 @@ public final class ServiceRuntime {
                     name,
                     tls.serves() ? "https" : "http",
                     options.getHost(),
-                    port,
+                    // The port listened on, also when the system chose it (port 0: ./shop's cache recording).
+                    listening.getFirst().result().actualPort(),
                     (System.nanoTime() - startedNanos) / 1_000_000);
             return null;
         });
