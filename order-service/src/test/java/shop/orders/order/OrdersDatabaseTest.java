@@ -90,9 +90,7 @@ class OrdersDatabaseTest {
     void storesAndSettlesConcurrentOrdersInBatchesEachWithItsOwnAnswer(Db db) {
         Orders orders = db.orders();
         String customer = uniqueCustomer();
-        List<Order> placed = IntStream.range(0, 40)
-                .mapToObj(i -> Order.place(customer, CAP, 1, true, now, null))
-                .toList();
+        List<Order> placed = newOrders(customer, 40);
         List<Boolean> stored = allOnEventLoop(
                 db, placed.size(), i -> orders.storePending(placed.get(i), now.plusSeconds(5), null, null));
         assertThat(stored).hasSize(40).containsOnly(true);
@@ -153,9 +151,7 @@ class OrdersDatabaseTest {
     void storesConcurrentOrdersWithTheirKeysInBatchesAndRefusesATakenKey(Db db) {
         Orders orders = db.orders();
         String customer = uniqueCustomer();
-        List<Order> batch = IntStream.range(0, 21)
-                .mapToObj(i -> Order.place(customer, CAP, 1, true, now, null))
-                .toList();
+        List<Order> batch = newOrders(customer, 21);
         // The last order comes again with the key of the tenth, as a retry with a new body would.
         List<Boolean> stored = allOnEventLoop(
                 db,
@@ -520,6 +516,13 @@ class OrdersDatabaseTest {
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** {@code count} new orders of one cap each for {@code customer}, placed now. */
+    private List<Order> newOrders(String customer, int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> Order.place(customer, CAP, 1, true, now, null))
+                .toList();
     }
 
     private static String uniqueCustomer() {
