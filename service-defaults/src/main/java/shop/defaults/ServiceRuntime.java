@@ -80,8 +80,10 @@ public final class ServiceRuntime {
                 .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
                 .withTracer(new OpenTelemetryTracingFactory(telemetry.openTelemetry()))
                 .build();
+        // The last spans are flushed to the collector, which may be slow or gone: waited for on a
+        // worker, since cleanups run on an event loop.
         cleanups.add(() ->
-                Future.succeededFuture(telemetry.openTelemetry().shutdown().join(5, TimeUnit.SECONDS)));
+                vertx.executeBlocking(() -> telemetry.openTelemetry().shutdown().join(5, TimeUnit.SECONDS)));
     }
 
     /** Starts the runtime of a service; refuses (throws) on a bad setting. */

@@ -48,6 +48,9 @@ class ObservabilitySystemTest {
     record ReceivedSpan(String service, String traceId, String name) {}
 
     private final ConcurrentLinkedQueue<ReceivedSpan> spans = new ConcurrentLinkedQueue<>();
+    /** How long the collector takes to answer: a slow one, for the last test. */
+    private volatile Duration collectorDelay = Duration.ZERO;
+
     private HttpServer collector;
     private ShopProcesses shop;
     private Gateway gateway;
@@ -57,6 +60,11 @@ class ObservabilitySystemTest {
     void start() throws Exception {
         collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         collector.createContext("/v1/traces", exchange -> {
+            try {
+                Thread.sleep(collectorDelay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             var request = ExportTraceServiceRequest.parseFrom(
                     exchange.getRequestBody().readAllBytes());
             request.getResourceSpansList().forEach(resource -> {
@@ -254,6 +262,29 @@ class ObservabilitySystemTest {
                         "ShopServiceDown", "ShopHighErrorRate", "ShopPaymentDeclineSpike", "ShopOrdersPendingTooLong");
         assertThat(Files.readString(observability.resolve("servicemonitors.yaml")))
                 .contains("/actuator/prometheus", "api-gateway", "order-service", "payment-service");
+    }
+
+    @Test
+    @Order(7)
+    void flushesItsLastSpansAtShutdownWithoutHoldingAnEventLoop() throws Exception {
+        collectorDelay = Duration.ofSeconds(4);
+        String traceId = newTraceId();
+        var placed = gateway.send(
+                "POST",
+                "/orders",
+                Gateway.GREGOR,
+                "{\"item\":\"cap\"}",
+                Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        assertThat(placed.status()).isEqualTo(201);
+
+        shop.terminate("payment-service");
+
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(servicesWithSpansOf(traceId)).contains("payment-service"));
+        assertThat(shop.log("payment-service"))
+                .as("payment-service's log, stopped while the collector took 4 s to take its last spans")
+                .contains("payment-service stopped")
+                .doesNotContain("has been blocked");
     }
 
     private Set<String> servicesWithSpansOf(String traceId) {
