@@ -74,6 +74,27 @@ public abstract sealed class GatewayProblem extends RuntimeException {
         }
     }
 
+    /**
+     * A call that may have been carried out: the service had it, then gave no answer in time or
+     * closed the connection without one. Not to be repeated blindly, as it may have placed an order.
+     */
+    public static final class OutcomeUnknown extends GatewayProblem {
+
+        private final boolean timedOut;
+
+        public OutcomeUnknown(String service, boolean timedOut) {
+            super(("%s %s; the request may have been carried out: look at the order (GET /orders) before"
+                            + " sending it again, or send it again with the same Idempotency-Key")
+                    .formatted(
+                            service, timedOut ? "did not answer in time" : "closed the connection without an answer"));
+            this.timedOut = timedOut;
+        }
+
+        public boolean timedOut() {
+            return timedOut;
+        }
+    }
+
     /** A service behind the gateway did not answer: down, unreachable, or too slow. */
     public static final class ServiceUnavailable extends GatewayProblem {
 

@@ -8,6 +8,7 @@ import shop.defaults.Problem;
 import shop.gateway.GatewayProblem.AdminOnly;
 import shop.gateway.GatewayProblem.NotAcceptable;
 import shop.gateway.GatewayProblem.NotAuthenticated;
+import shop.gateway.GatewayProblem.OutcomeUnknown;
 import shop.gateway.GatewayProblem.RateLimited;
 import shop.gateway.GatewayProblem.ServiceUnavailable;
 import shop.gateway.GatewayProblem.TooManyFailedAuthentications;
@@ -38,6 +39,7 @@ public final class GatewayProblems {
             case RateLimited refused -> Problem.of(429, "too-many-requests", detail);
             case TooManyFailedAuthentications refused -> Problem.of(429, "too-many-requests", detail);
             case ServiceUnavailable refused -> Problem.of(503, "service-unavailable", detail);
+            case OutcomeUnknown unknown -> Problem.of(unknown.timedOut() ? 504 : 502, "outcome-unknown", detail);
         };
     }
 
@@ -51,6 +53,8 @@ public final class GatewayProblems {
             case ServiceUnavailable refused -> response.putHeader(HttpHeaders.RETRY_AFTER, "1");
             case AdminOnly refused -> {}
             case NotAcceptable refused -> {}
+            // No Retry-After: repeating the call is what might place a second order.
+            case OutcomeUnknown unknown -> {}
         }
     }
 }

@@ -61,6 +61,11 @@ public final class FakeService implements AutoCloseable {
             return new Answer(status, all, body, Duration.ZERO);
         }
 
+        /** No answer: the connection is closed once the request has arrived (status 0 stands for that). */
+        public static Answer hangUp() {
+            return new Answer(0, Map.of(), "", Duration.ZERO);
+        }
+
         public Answer after(Duration wait) {
             return new Answer(status, headers, body, wait);
         }
@@ -128,6 +133,10 @@ public final class FakeService implements AutoCloseable {
         received.add(arrived);
         Answer answer = fixed != null ? fixed : usual(arrived);
         Runnable send = () -> {
+            if (answer.status() == 0) {
+                request.connection().close();
+                return;
+            }
             var response = request.response().setStatusCode(answer.status());
             answer.headers().forEach(response::putHeader);
             // Never relayed: the gateway passes on only the headers it names.

@@ -1,9 +1,12 @@
 package shop.gateway.routing;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -26,8 +29,10 @@ import shop.gateway.auth.Authentication;
  * One service behind the gateway, on a pooled keep-alive client: passes a call on and its answer
  * back, status and body unchanged. Only the headers named here cross. The caller goes in an
  * internal token the gateway signs, never in anything the client sent (its key stays at the
- * door); the client's {@code traceparent} is continued by the client's tracing. No answer in time,
- * or none at all: 503 with {@code Retry-After}.
+ * door); the client's {@code traceparent} is continued by the client's tracing. A service that
+ * cannot be reached, or a read (GET) it does not answer in time: 503 with {@code Retry-After}. A
+ * POST it had but did not answer (in time: 504; the connection closed: 502) may have been carried
+ * out, so the answer says so and does not invite a retry.
  */
 public final class Downstream {
 
@@ -104,17 +109,33 @@ public final class Downstream {
         long started = System.nanoTime();
         log.debug("{} {} -> {}", options.getMethod(), route, service);
         client.request(options)
-                .compose(request -> body == null ? request.send() : request.send(body))
+                .onFailure(failure -> failed(
+                        context, route, started, new GatewayProblem.ServiceUnavailable(service, reason(failure))))
+                .onSuccess(request -> exchange(request, body)
+                        .onSuccess(answer -> {
+                            metrics.client(service, options.getMethod().name(), route, answer.status(), started);
+                            relay(answer, context.response());
+                        })
+                        .onFailure(
+                                failure -> failed(context, route, started, unanswered(options.getMethod(), failure))));
+    }
+
+    private static Future<Answer> exchange(HttpClientRequest request, @Nullable Buffer body) {
+        return (body == null ? request.send() : request.send(body))
                 .compose(response ->
-                        response.body().map(answer -> new Answer(response.statusCode(), response.headers(), answer)))
-                .onSuccess(answer -> {
-                    metrics.client(service, options.getMethod().name(), route, answer.status(), started);
-                    relay(answer, context.response());
-                })
-                .onFailure(failure -> {
-                    metrics.client(service, options.getMethod().name(), route, 0, started);
-                    GatewayProblems.fail(context, new GatewayProblem.ServiceUnavailable(service, reason(failure)));
-                });
+                        response.body().map(answer -> new Answer(response.statusCode(), response.headers(), answer)));
+    }
+
+    /** The service had the request: a POST may have been carried out, a read can just be sent again. */
+    private GatewayProblem unanswered(HttpMethod method, Throwable failure) {
+        return method == HttpMethod.POST
+                ? new GatewayProblem.OutcomeUnknown(service, failure instanceof TimeoutException)
+                : new GatewayProblem.ServiceUnavailable(service, reason(failure));
+    }
+
+    private void failed(RoutingContext context, String route, long started, GatewayProblem problem) {
+        metrics.client(service, context.request().method().name(), route, 0, started);
+        GatewayProblems.fail(context, problem);
     }
 
     private record Answer(int status, MultiMap headers, Buffer body) {}

@@ -444,6 +444,30 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void answers504WithoutInvitingARetryWhenAnOrderItSentIsNotAnsweredInTime() {
+        orderService.answer(Answer.json(201, FakeService.ORDER).after(Duration.ofSeconds(3)));
+        HttpResponse<String> response = gateway.post("/orders", GREGOR, "{\"item\":\"cap\"}");
+        assertThat(orderService.next().method()).isEqualTo("POST");
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(type(response)).isEqualTo("urn:shop:problem:outcome-unknown");
+        assertThat(new JsonObject(response.body()).getString("detail"))
+                .contains("order-service did not answer in time", "may have been carried out", "Idempotency-Key");
+    }
+
+    @Test
+    void answers502WithoutInvitingARetryWhenTheServiceHangsUpOnARefund() {
+        orderService.answer(Answer.hangUp());
+        HttpResponse<String> response = gateway.post("/orders/" + FakeService.ORDER_ID + "/refund", GREGOR, null);
+        assertThat(orderService.next().uri()).endsWith("/refund");
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(type(response)).isEqualTo("urn:shop:problem:outcome-unknown");
+        assertThat(new JsonObject(response.body()).getString("detail"))
+                .contains("order-service closed the connection without an answer", "may have been carried out");
+    }
+
+    @Test
     void answers503WithRetryAfterWhenAServiceIsDown() {
         try (GatewayUnderTest down = GatewayUnderTest.start(Map.of(
                 "SHOP_PROFILE", "local",

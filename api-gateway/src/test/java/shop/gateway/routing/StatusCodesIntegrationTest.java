@@ -27,7 +27,7 @@ import shop.gateway.GatewayUnderTest;
 
 /**
  * Every status code the contract documents, for every call, through the real gateway: those the
- * gateway answers itself (400, 401, 403, 406, 413, 415, 503) and those it relays from the service
+ * gateway answers itself (400, 401, 403, 406, 413, 415, 502, 503, 504) and those it relays from the service
  * that owns the call. Each answer is checked against the contract. The gateway lets one web
  * origin call from browsers, so that another origin's 403 shows. 429 is in {@code LimitsIntegrationTest},
  * which runs with a rate limit.
@@ -69,6 +69,7 @@ class StatusCodesIntegrationTest {
                 "SHOP_PROFILE", "local",
                 "SHOP_RATE_LIMIT", "0",
                 "SHOP_GATEWAY_CORS_ALLOWED_ORIGINS", "https://shop.example",
+                "SHOP_GATEWAY_DOWNSTREAMS_READ_TIMEOUT", "1s",
                 "ORDER_SERVICE_URL", orderService.url(),
                 "PAYMENT_SERVICE_URL", paymentService.url()));
     }
@@ -88,6 +89,7 @@ class StatusCodesIntegrationTest {
     static Stream<Case> cases() {
         Answer serviceBusy = Answer.problem(503, "payment-service-unavailable", Map.of("Retry-After", "1"));
         Answer serviceFailed = Answer.problem(500, "internal-error", Map.of());
+        Answer tooSlow = Answer.json(200, FakeService.ORDER).after(Duration.ofSeconds(2));
         return Stream.of(
                 // POST /orders
                 new Case("placeOrder", 201, null, null, g -> order(g, "{\"item\":\"cap\"}")),
@@ -165,6 +167,8 @@ class StatusCodesIntegrationTest {
                         "payment-service-unavailable",
                         serviceBusy,
                         g -> order(g, "{\"item\":\"cap\"}")),
+                new Case("placeOrder", 502, "outcome-unknown", Answer.hangUp(), g -> order(g, "{\"item\":\"cap\"}")),
+                new Case("placeOrder", 504, "outcome-unknown", tooSlow, g -> order(g, "{\"item\":\"cap\"}")),
                 // GET /orders
                 new Case("listOrders", 200, null, null, g -> get(g, "/orders?status=any&page=0&size=10")),
                 new Case("listOrders", 400, "invalid-request", null, g -> get(g, "/orders?size=0")),
@@ -257,6 +261,13 @@ class StatusCodesIntegrationTest {
                         "payment-service-unavailable",
                         serviceBusy,
                         g -> refund(g, "/orders/" + ID + "/refund")),
+                new Case(
+                        "refundOrder",
+                        502,
+                        "outcome-unknown",
+                        Answer.hangUp(),
+                        g -> refund(g, "/orders/" + ID + "/refund")),
+                new Case("refundOrder", 504, "outcome-unknown", tooSlow, g -> refund(g, "/orders/" + ID + "/refund")),
                 // GET /transactions
                 new Case("listTransactions", 200, null, null, g -> admin(g, "/transactions?orderId=" + ID)),
                 new Case("listTransactions", 400, "invalid-request", null, g -> admin(g, "/transactions?orderId=42")),
