@@ -54,8 +54,9 @@ class PaymentServiceIntegrationTest {
     private static final String JSON = "application/json";
     private static final String CARD = "4242424242424242";
 
-    /** The simulated processor, except that it cannot refund the orders a test names, for now. */
-    record Processor(SimulatedProcessor simulated, Set<UUID> refundsUnavailable) implements PaymentProcessor {
+    /** The simulated processor, except that it cannot refund (for now) or declines to refund the orders a test names. */
+    record Processor(SimulatedProcessor simulated, Set<UUID> refundsUnavailable, Set<UUID> refundsDeclined)
+            implements PaymentProcessor {
 
         @Override
         public String tokenize(String paymentMethod) {
@@ -69,6 +70,9 @@ class PaymentServiceIntegrationTest {
 
         @Override
         public Future<ProcessorOutcome> refund(UUID orderId, Money amount) {
+            if (refundsDeclined.contains(orderId)) {
+                return Future.succeededFuture(new ProcessorOutcome.Declined("charge_disputed"));
+            }
             return refundsUnavailable.contains(orderId)
                     ? Future.succeededFuture(new ProcessorOutcome.Unavailable("processing_error"))
                     : simulated.refund(orderId, amount);
@@ -79,7 +83,8 @@ class PaymentServiceIntegrationTest {
 
         static Service start(TestDatabase database) {
             int port = freePort();
-            var processor = new Processor(new SimulatedProcessor(), ConcurrentHashMap.newKeySet());
+            var processor = new Processor(
+                    new SimulatedProcessor(), ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
             var settings = TestTokens.register(database.settings(), PAYMENT_SERVICE)
                     .with("PAYMENT_SERVICE_PORT", String.valueOf(port));
             ServiceRuntime runtime = ServiceRuntime.start(PAYMENT_SERVICE, settings);
@@ -410,6 +415,22 @@ class PaymentServiceIntegrationTest {
         assertThat(rowsOf(service, order)).as("no refund recorded").isEqualTo(1);
         service.processor().refundsUnavailable().remove(order);
         assertThat(refund(service, order).status()).isEqualTo(201);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void refusesARefundTheProcessorDeclinesAndRecordsNothing(Service service) throws Exception {
+        UUID order = UUID.randomUUID();
+        assertThat(charge(service, order, "8.00", CARD).status()).isEqualTo(201);
+        service.processor().refundsDeclined().add(order);
+        Answer declined = refund(service, order);
+        assertThat(declined.status()).isEqualTo(409);
+        assertThat(declined.problemType()).isEqualTo("urn:shop:problem:refund-declined");
+        assertThat(declined.json().getString("declineReason")).isEqualTo("charge_disputed");
+        assertThat(rowsOf(service, order)).as("no refund recorded").isEqualTo(1);
+        service.processor().refundsDeclined().remove(order);
+        assertThat(refund(service, order).status()).isEqualTo(201);
+        assertThat(rowsOf(service, order)).isEqualTo(2);
     }
 
     // GET /transactions

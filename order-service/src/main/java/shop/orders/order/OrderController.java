@@ -23,6 +23,7 @@ import shop.orders.order.OrderProblem.PaymentMethodMissing;
 import shop.orders.order.OrderProblem.PaymentMethodNotDurable;
 import shop.orders.order.OrderProblem.PaymentServiceUnavailable;
 import shop.orders.order.OrderProblem.PriceMismatch;
+import shop.orders.order.OrderProblem.RefundDeclined;
 import shop.orders.order.OrderProblem.TooManyPendingOrders;
 import shop.orders.order.OrderProblem.TotalTooLarge;
 import shop.orders.order.OrderProblem.UnknownItem;
@@ -144,6 +145,7 @@ public final class OrderController {
             case PriceMismatch e -> Problem.of(409, "price-mismatch", detail).with("catalogPrice", e.catalogPrice());
             case CurrencyMismatch e -> Problem.of(409, "currency-mismatch", detail);
             case OrderNotRefundable e -> Problem.of(409, "order-not-refundable", detail);
+            case RefundDeclined e -> Problem.of(409, "refund-declined", detail).with("declineReason", e.reason());
             case IdempotencyKeyReused e -> Problem.of(422, "idempotency-key-reused", detail);
             case PaymentServiceUnavailable e ->
                 Problem.of(503, "payment-service-unavailable", detail).retryAfter(Duration.ofSeconds(1));

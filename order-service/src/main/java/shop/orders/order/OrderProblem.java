@@ -93,6 +93,21 @@ abstract sealed class OrderProblem extends RuntimeException {
         }
     }
 
+    /** The payment processor would not refund a paid order; it stays paid. */
+    static final class RefundDeclined extends OrderProblem {
+
+        private final String reason;
+
+        RefundDeclined(UUID id, String reason) {
+            super("The payment processor declined to refund order %s; it stays PAID".formatted(id));
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+
     /** An idempotency key came back with another request than the one it was first used for. */
     static final class IdempotencyKeyReused extends OrderProblem {
 

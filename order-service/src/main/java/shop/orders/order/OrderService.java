@@ -28,6 +28,7 @@ import shop.orders.order.OrderProblem.TotalTooLarge;
 import shop.orders.order.OrderProblem.UnknownItem;
 import shop.orders.payment.ChargeOutcome;
 import shop.orders.payment.PaymentClient;
+import shop.orders.payment.RefundDeclined;
 import shop.orders.payment.Transaction;
 
 /**
@@ -167,7 +168,10 @@ final class OrderService {
                 throw new OrderNotRefundable(order.id(), order.status());
             }
             return payments.refund(order.id(), order.customer())
-                    .recover(unavailable -> Future.failedFuture(new PaymentServiceUnavailable()))
+                    .recover(failed -> Future.failedFuture(
+                            failed instanceof RefundDeclined declined
+                                    ? new OrderProblem.RefundDeclined(order.id(), declined.reason())
+                                    : new PaymentServiceUnavailable()))
                     .compose(refund -> {
                         Order refunded = order.markRefunded(refund.id(), clock.instant());
                         return orders.update(refunded, OrderStatus.PAID).map(won -> {

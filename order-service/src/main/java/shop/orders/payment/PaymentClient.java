@@ -49,6 +49,7 @@ public final class PaymentClient {
     private static final Logger log = LoggerFactory.getLogger(PaymentClient.class);
     private static final String JSON = "application/json";
     private static final String PROCESSOR_UNAVAILABLE = "urn:shop:problem:processor-unavailable";
+    private static final String REFUND_DECLINED = "urn:shop:problem:refund-declined";
 
     private final Vertx vertx;
     private final HttpClientAgent http;
@@ -136,7 +137,10 @@ public final class PaymentClient {
                 .otherwise(failure -> new ChargeOutcome.Unknown("payment-service " + describe(failure), false));
     }
 
-    /** Refunds an order's whole charge, keyed by its id; fails with {@link PaymentsUnavailable} unless it is done. */
+    /**
+     * Refunds an order's whole charge, keyed by its id; fails with {@link RefundDeclined} when the
+     * processor refuses it, and with {@link PaymentsUnavailable} when it is not known to be done.
+     */
     public Future<Transaction> refund(UUID orderId, String customer) {
         return call(
                         "/refunds",
@@ -147,6 +151,11 @@ public final class PaymentClient {
                     if (done.succeeded() && done.result().status() / 100 == 2) {
                         return Future.succeededFuture(
                                 transactionOf(done.result().body()));
+                    }
+                    if (done.succeeded() && REFUND_DECLINED.equals(problemType(done.result()))) {
+                        String reason = done.result().body().toJsonObject().getString("declineReason", "declined");
+                        log.warn("The refund of order {} was declined by the payment processor: {}", orderId, reason);
+                        return Future.failedFuture(new RefundDeclined(reason));
                     }
                     String why = done.succeeded() ? "answered " + done.result().status() : describe(done.cause());
                     log.warn("The refund of order {} failed: payment-service {}", orderId, why);

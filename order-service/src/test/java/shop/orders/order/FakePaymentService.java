@@ -28,7 +28,9 @@ final class FakePaymentService implements AutoCloseable {
         /** payment-service itself is unwell: 503, nothing claimed. */
         UNAVAILABLE,
         /** payment-service claims the charge, then the processor fails for now. */
-        PROCESSOR_DOWN
+        PROCESSOR_DOWN,
+        /** the processor declines every refund. */
+        REFUNDS_DECLINED
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -118,6 +120,15 @@ final class FakePaymentService implements AutoCloseable {
     private void refund(HttpServerRequest request, JsonObject body) {
         if (mode == Mode.UNAVAILABLE) {
             send(request, 503, new JsonObject().put("type", "urn:shop:problem:service-unavailable"));
+            return;
+        }
+        if (mode == Mode.REFUNDS_DECLINED) {
+            send(
+                    request,
+                    409,
+                    new JsonObject()
+                            .put("type", "urn:shop:problem:refund-declined")
+                            .put("declineReason", "charge_disputed"));
             return;
         }
         String orderId = body.getString("orderId");

@@ -473,6 +473,19 @@ class OrderServiceIntegrationTest {
     }
 
     @Test
+    void answers409WhenTheProcessorDeclinesARefundAndKeepsTheOrderPaid() {
+        String paid = place("Gregor", "{\"item\":\"cap\"}", null).id();
+        payments.mode = FakePaymentService.Mode.REFUNDS_DECLINED;
+        var declined = post("Gregor", "/orders/" + paid + "/refund");
+        assertThat(declined.status()).isEqualTo(409);
+        assertThat(declined.type()).isEqualTo("urn:shop:problem:refund-declined");
+        assertThat(declined.json().getString("declineReason")).isEqualTo("charge_disputed");
+        var order = get("Gregor", "/orders/" + paid).json();
+        assertThat(order.getString("status")).isEqualTo("PAID");
+        assertThat(order.getValue("refund")).isNull();
+    }
+
+    @Test
     void showsACustomerOnlyTheirOwnOrders() {
         String gregors = place("Gregor", "{\"item\":\"cap\"}", null).id();
         var notFound = get("Alice", "/orders/" + gregors);

@@ -12,6 +12,7 @@ import shop.defaults.Money;
 sealed interface PaymentProblem
         permits PaymentProblem.ChargeConflict,
                 PaymentProblem.NothingToRefund,
+                PaymentProblem.RefundDeclined,
                 PaymentProblem.ProcessorUnavailable,
                 PaymentProblem.NotOrderService,
                 PaymentProblem.AdminOnly {
@@ -35,6 +36,25 @@ sealed interface PaymentProblem
 
         NothingToRefund(UUID orderId) {
             super("Order %s has no successful charge to refund".formatted(orderId), null, false, false);
+        }
+    }
+
+    /** The processor declined to refund the charge; nothing was recorded, and the charge stands. */
+    final class RefundDeclined extends RuntimeException implements PaymentProblem {
+
+        private final String reason;
+
+        RefundDeclined(UUID orderId, String reason) {
+            super(
+                    "The payment processor declined to refund order %s (%s)".formatted(orderId, reason),
+                    null,
+                    false,
+                    false);
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
         }
     }
 

@@ -16,6 +16,7 @@ import shop.payments.processor.ProcessorOutcome;
 import shop.payments.transaction.PaymentProblem.ChargeConflict;
 import shop.payments.transaction.PaymentProblem.NothingToRefund;
 import shop.payments.transaction.PaymentProblem.ProcessorUnavailable;
+import shop.payments.transaction.PaymentProblem.RefundDeclined;
 
 /**
  * Charges and refunds orders, at most once each. The order id is the idempotency key: a charge
@@ -105,6 +106,10 @@ class PaymentService {
                 if (outcome instanceof ProcessorOutcome.Unavailable(String reason)) {
                     metrics.processorUnavailable(Transaction.Type.REFUND);
                     return Future.failedFuture(new ProcessorUnavailable(reason));
+                }
+                if (outcome instanceof ProcessorOutcome.Declined(String reason)) {
+                    log.warn("The processor declined to refund order {}: {}", orderId, reason);
+                    return Future.failedFuture(new RefundDeclined(orderId, reason));
                 }
                 // A charge paid with a token has a brand but no last four: the refund shows what the charge shows.
                 Card card = new Card(

@@ -20,6 +20,7 @@ import shop.payments.transaction.PaymentProblem.ChargeConflict;
 import shop.payments.transaction.PaymentProblem.NotOrderService;
 import shop.payments.transaction.PaymentProblem.NothingToRefund;
 import shop.payments.transaction.PaymentProblem.ProcessorUnavailable;
+import shop.payments.transaction.PaymentProblem.RefundDeclined;
 
 /**
  * Charges and refunds, for order-service only (403 for any other caller), and the list of
@@ -54,7 +55,7 @@ public final class TransactionController {
                 .onFailure(context::fail);
     }
 
-    /** {@code POST /refunds}: 201 new, 200 repeated, 400, 403, 409 {@code nothing-to-refund}, 503 processor. */
+    /** {@code POST /refunds}: 201 new, 200 repeated, 400, 403, 409 {@code nothing-to-refund} or {@code refund-declined}, 503 processor. */
     public void refund(RoutingContext context) {
         requireOrderService(context);
         StrictJson.requireJson(context);
@@ -91,6 +92,8 @@ public final class TransactionController {
         return switch (problem) {
             case ChargeConflict e -> Problem.of(409, "charge-conflict", e.getMessage());
             case NothingToRefund e -> Problem.of(409, "nothing-to-refund", e.getMessage());
+            case RefundDeclined e ->
+                Problem.of(409, "refund-declined", e.getMessage()).with("declineReason", e.reason());
             case NotOrderService e -> Problem.of(403, "forbidden", e.getMessage());
             case AdminOnly e -> Problem.of(403, "forbidden", e.getMessage());
             // The processor's failure is temporary: say when to come back.
