@@ -108,12 +108,7 @@ class ObservabilitySystemTest {
     @Order(1)
     void followsOneOrderThroughAllThreeServicesInSpansAndLogs() throws Exception {
         String traceId = newTraceId();
-        var placed = gateway.send(
-                "POST",
-                "/orders",
-                Gateway.GREGOR,
-                "{\"item\":\"cap\"}",
-                Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        var placed = placeInTrace(traceId, "{\"item\":\"cap\"}");
         assertThat(placed.status()).isEqualTo(201);
 
         await().atMost(Duration.ofSeconds(30))
@@ -132,12 +127,7 @@ class ObservabilitySystemTest {
     @Order(2)
     void carriesTheTraceIntoTheRecoveryJob() {
         String traceId = newTraceId();
-        var placed = gateway.send(
-                "POST",
-                "/orders",
-                Gateway.GREGOR,
-                "{\"item\":\"cap\",\"paymentMethod\":\"4000000000000119\"}",
-                Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        var placed = placeInTrace(traceId, "{\"item\":\"cap\",\"paymentMethod\":\"4000000000000119\"}");
         assertThat(placed.status()).isEqualTo(202);
         String id = placed.json().get("id").asString();
         await().atMost(Duration.ofSeconds(30))
@@ -269,12 +259,7 @@ class ObservabilitySystemTest {
     void flushesItsLastSpansAtShutdownWithoutHoldingAnEventLoop() throws Exception {
         collectorDelay = Duration.ofSeconds(4);
         String traceId = newTraceId();
-        var placed = gateway.send(
-                "POST",
-                "/orders",
-                Gateway.GREGOR,
-                "{\"item\":\"cap\"}",
-                Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        var placed = placeInTrace(traceId, "{\"item\":\"cap\"}");
         assertThat(placed.status()).isEqualTo(201);
 
         shop.terminate("payment-service");
@@ -285,6 +270,16 @@ class ObservabilitySystemTest {
                 .as("payment-service's log, stopped while the collector took 4 s to take its last spans")
                 .contains("payment-service stopped")
                 .doesNotContain("has been blocked");
+    }
+
+    /** POST /orders as Gregor, continuing the caller's trace {@code traceId}. */
+    private Gateway.Response placeInTrace(String traceId, String body) {
+        return gateway.send(
+                "POST",
+                "/orders",
+                Gateway.GREGOR,
+                body,
+                Map.of("Content-Type", "application/json", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
     }
 
     private Set<String> servicesWithSpansOf(String traceId) {
