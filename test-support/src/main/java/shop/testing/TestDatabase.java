@@ -66,7 +66,10 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
     public static TestDatabase h2(String purpose) {
         try {
             Path folder = Files.createTempDirectory("shop-test-" + purpose);
-            String url = DatabaseSettings.h2Url(folder.resolve(purpose).toString());
+            // Open until the JVM exits: a test that stops a service abruptly and starts another on
+            // the same file, in the same JVM, would otherwise race H2 closing the database behind the
+            // first one's last connection, and could join it half-closed (tables not found).
+            String url = DatabaseSettings.h2Url(folder.resolve(purpose).toString()) + ";DB_CLOSE_DELAY=-1";
             return new TestDatabase(Kind.H2, url, "sa", "");
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create a folder for the test database", e);
