@@ -2,11 +2,14 @@ package shop.defaults;
 
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import io.vertx.core.VertxException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.pgclient.spi.PgDriver;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -16,10 +19,13 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.impl.SqlClientInternal;
 import io.vertx.sqlclient.templates.impl.SqlTemplate;
+import java.net.SocketException;
 import java.net.URI;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -32,12 +38,20 @@ import org.slf4j.LoggerFactory;
  * A service's database: its Flyway migrations applied at start (on a worker thread), then one
  * {@link Pool} for all its SQL, whichever the database: the reactive PostgreSQL client
  * (pipelined) in production, the JDBC client over H2 for the embedded default. Queries are
- * written once, as SQL templates, for both.
+ * written once, as SQL templates, for both. Every wait on the database has a deadline, set here:
+ * {@link DatabaseSettings#deadline()} for each answer (a connection silent that long is closed),
+ * {@link DatabaseSettings#ACQUIRE_TIMEOUT} for a pooled connection; readiness is down while the
+ * database does not answer ({@link DatabaseProbe}).
  */
 public final class Database {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * SQLSTATE classes of a database that cannot serve now: connection exception (08), insufficient
+     * resources (53), operator intervention (57: a statement cancelled by its timeout, a shutdown).
+     */
+    private static final Set<String> UNAVAILABLE_CLASSES = Set.of("08", "53", "57");
 
     private Database() {}
 
@@ -53,6 +67,9 @@ public final class Database {
                     .description("Connections the service's database pool holds open")
                     .register(runtime.registry());
             runtime.onShutdown(pool::close);
+            DatabaseProbe probe = DatabaseProbe.start(runtime.vertx(), pool, settings.deadline());
+            runtime.readyOnlyWhile("database", probe::reachable);
+            runtime.databaseProblems(Database::problemOf);
             return pool;
         });
     }
@@ -73,13 +90,19 @@ public final class Database {
     }
 
     static Pool pool(ServiceRuntime runtime, DatabaseSettings settings) {
+        long deadlineMillis = settings.deadline().toMillis();
         PoolOptions options = new PoolOptions()
                 .setMaxSize(settings.poolSize())
                 .setName(runtime.name() + "-db")
                 .setShared(false)
-                // An unreachable database fails a request within 2 s instead of queuing it.
-                .setConnectionTimeout(2)
-                .setConnectionTimeoutUnit(TimeUnit.SECONDS);
+                // An unreachable database fails a request within this instead of queuing it.
+                .setConnectionTimeout((int) DatabaseSettings.ACQUIRE_TIMEOUT.toMillis())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                // An idle connection is closed politely (Terminate) before its read deadline
+                // (ConnectionDeadline) would close it as silent; a busy pool keeps its connections.
+                .setIdleTimeout((int) deadlineMillis / 2)
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setPoolCleanerPeriod(500);
         long timeoutMillis = settings.statementTimeout().toMillis();
         if (settings.postgres()) {
             URI uri = URI.create(settings.url().substring("jdbc:".length()));
@@ -96,6 +119,11 @@ public final class Database {
                     .addProperty("application_name", runtime.name());
             return PgBuilder.pool()
                     .with(options)
+                    .withConnectHandler(connection -> {
+                        ConnectionDeadline.apply(connection, settings.deadline());
+                        // Handed back to the pool, which gives it out from now on.
+                        connection.close();
+                    })
                     .connectingTo(connect)
                     .using(runtime.vertx())
                     .build();
@@ -105,6 +133,71 @@ public final class Database {
         h2.setUser(settings.user());
         h2.setPassword(settings.password());
         return JDBCPool.pool(runtime.vertx(), AutoCommitAfterTransactions.wrap(h2), options);
+    }
+
+    /**
+     * The problem of a failure that says the database did not answer, or null for any other: 503
+     * {@code database-unavailable} with {@code Retry-After}, a state of affairs rather than an error
+     * of the code (one line, no stack). A write that the database had when its connection was lost
+     * may have been committed: 504 {@code outcome-unknown}, without an invitation to send it again.
+     */
+    static @Nullable Problem problemOf(HttpMethod method, Throwable failure) {
+        if (!isUnavailable(failure)) {
+            return null;
+        }
+        log.warn("{} request: the database did not answer: {}", method, failure.toString());
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD && mayHaveCommitted(failure)) {
+            return Problem.of(
+                    504,
+                    "outcome-unknown",
+                    "The database did not confirm the change in time: it may have been carried out. Look before"
+                            + " sending it again, or send it again with the same Idempotency-Key");
+        }
+        return Problem.of(503, "database-unavailable", "The database does not answer for now; retry shortly")
+                .retryAfter(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Whether a failure says the database could not be reached or did not answer in time (a
+     * connection refused, reset or closed, the pool's wait for a connection over, a statement
+     * cancelled by its timeout, the server shutting down): the service is unavailable for now, which is no
+     * fault of the request's.
+     */
+    public static boolean isUnavailable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ClosedConnectionException
+                    || cause instanceof SocketException
+                    || isAcquireTimeout(cause)) {
+                return true;
+            }
+            String state = cause instanceof PgException pg
+                    ? pg.getSqlState()
+                    : cause instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null) {
+                return UNAVAILABLE_CLASSES.contains(state.substring(0, Math.min(2, state.length())));
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure may have left its write done: the connection was lost while the database had
+     * the statement, so it may have committed. Any other failure of a write undid it.
+     */
+    public static boolean mayHaveCommitted(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ClosedConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pool's own words when no connection was free in time (it has no exception type for it). */
+    private static boolean isAcquireTimeout(Throwable failure) {
+        return failure instanceof VertxException
+                && failure.getMessage() != null
+                && failure.getMessage().startsWith("Timeout");
     }
 
     /**

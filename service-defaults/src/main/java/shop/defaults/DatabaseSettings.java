@@ -9,10 +9,13 @@ import java.time.Duration;
  *     an H2 file {@code <SHOP_DATA_DIR>/<name>} in PostgreSQL mode, so data survives restarts
  * @param poolSize connections ({@code SHOP_DB_POOL_SIZE}, 10): PostgreSQL does best with about
  *     two busy connections per core in all, and no request holds one across a call to another service
- * @param statementTimeout no statement may run longer ({@code SHOP_DB_STATEMENT_TIMEOUT}, 5 s),
- *     set on each connection
+ * @param statementTimeout no statement may run longer ({@code SHOP_DB_STATEMENT_TIMEOUT}, 2 s),
+ *     set on each connection: the database itself cancels it then
  */
 public record DatabaseSettings(String url, String user, String password, int poolSize, Duration statementTimeout) {
+
+    /** How long a request waits for a connection of the pool before it is refused (503). */
+    public static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(2);
 
     public DatabaseSettings {
         if (!url.startsWith("jdbc:postgresql://") && !url.startsWith("jdbc:h2:")) {
@@ -27,7 +30,18 @@ public record DatabaseSettings(String url, String user, String password, int poo
                 settings.text("SHOP_DB_USER", url.startsWith("jdbc:h2:") ? "sa" : "postgres"),
                 settings.text("SHOP_DB_PASSWORD", ""),
                 settings.integer("SHOP_DB_POOL_SIZE", 10, 1, 200),
-                settings.duration("SHOP_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(5)));
+                settings.duration("SHOP_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(2)));
+    }
+
+    /**
+     * The client's own deadline for every answer of the database, derived from the statement
+     * timeout: one second more, for the database to report its own cancel first. A connection
+     * that is silent this long is closed (never handed out again), whatever it was waiting for:
+     * a statement, a batch, a transaction's next answer. It is the one deadline of all database
+     * operations; acquiring a connection from the pool has {@link #ACQUIRE_TIMEOUT}.
+     */
+    public Duration deadline() {
+        return statementTimeout.plusSeconds(1);
     }
 
     /** An H2 file database that speaks the PostgreSQL dialect Shop's SQL is written in. */

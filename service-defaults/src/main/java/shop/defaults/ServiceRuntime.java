@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -26,6 +27,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +68,7 @@ public final class ServiceRuntime {
     private final List<Supplier<Future<?>>> cleanups = Collections.synchronizedList(new ArrayList<>());
     private final long startedNanos = System.nanoTime();
     private volatile Function<Throwable, @Nullable Problem> domainProblems = failure -> null;
+    private volatile BiFunction<HttpMethod, Throwable, @Nullable Problem> databaseProblems = (method, failure) -> null;
     private volatile boolean operationsApart;
 
     private ServiceRuntime(String name, Settings settings) {
@@ -135,6 +139,22 @@ public final class ServiceRuntime {
         this.domainProblems = mapping;
     }
 
+    /**
+     * Maps the failures of the service's database (by the request's method: a write's outcome may be
+     * unknown); set by {@link Database#open}, so that a service without one loads no SQL client.
+     */
+    void databaseProblems(BiFunction<HttpMethod, Throwable, @Nullable Problem> mapping) {
+        this.databaseProblems = mapping;
+    }
+
+    /**
+     * Readiness is down while {@code met} says the service lacks {@code need} (its database), and up
+     * again by itself once it has it; liveness never depends on it.
+     */
+    public void readyOnlyWhile(String need, BooleanSupplier met) {
+        operations.readyOnlyWhile(need, met);
+    }
+
     /** Runs at shutdown, after the server has stopped; the last registered runs first. */
     public void onShutdown(Supplier<Future<?>> cleanup) {
         cleanups.add(cleanup);
@@ -169,13 +189,17 @@ public final class ServiceRuntime {
     }
 
     private void problemHandlers(Router router) {
-        router.route()
-                .failureHandler(
-                        context -> Problems.failureHandler(domainProblems).handle(context));
+        Handler<RoutingContext> failures = context -> Problems.failureHandler(failure -> {
+                    Problem domain = domainProblems.apply(failure);
+                    return domain != null
+                            ? domain
+                            : databaseProblems.apply(context.request().method(), failure);
+                })
+                .handle(context);
+        router.route().failureHandler(failures);
         // Refusals of vertx-web's own (no route, a method not served here) answer problems too.
         for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
-            router.errorHandler(
-                    status, context -> Problems.failureHandler(domainProblems).handle(context));
+            router.errorHandler(status, failures);
         }
     }
 

@@ -13,9 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy of the test's own, between two services, that can misbehave on command: pass
- * traffic, delay it, refuse new connections, or reset connections after the request went through
- * (so the work is done but its answer is lost).
+ * A TCP proxy of the test's own, between two services (or a service and its database), that can
+ * misbehave on command: pass traffic, delay it, refuse new connections, reset connections after the
+ * request went through (so the work is done but its answer is lost), or stop passing the bytes of
+ * the connections open now while new ones go through (half-open connections: no reset, no error,
+ * as after a failover that moved the database or a dropped NAT entry).
  */
 final class FaultyProxy implements AutoCloseable {
 
@@ -29,6 +31,9 @@ final class FaultyProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Sockets whose bytes are swallowed from now on, both ways. */
+    private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
+
     final AtomicInteger resets = new AtomicInteger();
     /** Reads of request bytes so far: above zero once a caller has started sending a request. */
     final AtomicInteger requestReads = new AtomicInteger();
@@ -62,6 +67,14 @@ final class FaultyProxy implements AutoCloseable {
 
     void resetAfterRequest() {
         mode = Mode.RESET_AFTER_REQUEST;
+    }
+
+    /**
+     * The connections open now pass nothing more, either way, but stay open; connections opened
+     * from now on pass as before.
+     */
+    void stallOpenConnections() {
+        stalled.addAll(open);
     }
 
     /** Resets every open connection now (RST, not a polite close). */
@@ -110,6 +123,9 @@ final class FaultyProxy implements AutoCloseable {
                 if (now == Mode.DELAY) {
                     Thread.sleep(delay);
                 }
+                if (stalled.contains(from)) {
+                    continue;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -130,6 +146,7 @@ final class FaultyProxy implements AutoCloseable {
             // Already closed.
         }
         open.remove(socket);
+        stalled.remove(socket);
     }
 
     private void close(Socket socket) {
@@ -139,6 +156,7 @@ final class FaultyProxy implements AutoCloseable {
             // Already closed.
         }
         open.remove(socket);
+        stalled.remove(socket);
     }
 
     @Override

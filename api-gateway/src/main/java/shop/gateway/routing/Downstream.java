@@ -2,6 +2,7 @@ package shop.gateway.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -49,6 +50,7 @@ public final class Downstream {
     /** Connections per service: as many as requests the gateway works on at once (its in-flight limit). */
     private static final int POOL_SIZE = 128;
 
+    private final Vertx vertx;
     private final String service;
     private final HttpClient client;
     private final InternalTokens tokens;
@@ -56,7 +58,13 @@ public final class Downstream {
     private final long readTimeoutMillis;
 
     private Downstream(
-            String service, HttpClient client, InternalTokens tokens, HttpMetrics metrics, long readTimeoutMillis) {
+            Vertx vertx,
+            String service,
+            HttpClient client,
+            InternalTokens tokens,
+            HttpMetrics metrics,
+            long readTimeoutMillis) {
+        this.vertx = vertx;
         this.service = service;
         this.client = client;
         this.tokens = tokens;
@@ -76,12 +84,14 @@ public final class Downstream {
                         .clientOptions(service, url)
                         .setConnectTimeout((int) downstreams.connectTimeout().toMillis())
                         .setKeepAlive(true)
+                        .setTcpKeepAlive(true)
                         .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
                         .setName(service))
                 .with(new PoolOptions().setHttp1MaxSize(POOL_SIZE))
                 .build();
         runtime.onShutdown(client::close);
         return new Downstream(
+                runtime.vertx(),
                 service,
                 client,
                 tokens,
@@ -111,7 +121,7 @@ public final class Downstream {
         client.request(options)
                 .onFailure(failure -> failed(
                         context, route, started, new GatewayProblem.ServiceUnavailable(service, reason(failure))))
-                .onSuccess(request -> exchange(request, body)
+                .onSuccess(request -> exchange(request, body, readTimeoutMillis)
                         .onSuccess(answer -> {
                             metrics.client(service, options.getMethod().name(), route, answer.status(), started);
                             relay(answer, context.response());
@@ -120,10 +130,19 @@ public final class Downstream {
                                 failure -> failed(context, route, started, unanswered(options.getMethod(), failure))));
     }
 
-    private static Future<Answer> exchange(HttpClientRequest request, @Nullable Buffer body) {
+    /**
+     * Sends the request and reads the whole answer, within {@code deadlineMillis} from now: the idle
+     * timeout catches a silent service, this also an answer that trickles in. Past it, the exchange
+     * is reset (the connection goes) and fails with a {@link TimeoutException}.
+     */
+    private Future<Answer> exchange(HttpClientRequest request, @Nullable Buffer body, long deadlineMillis) {
+        long deadline = vertx.setTimer(
+                deadlineMillis,
+                late -> request.reset(0, new TimeoutException("no whole answer within " + deadlineMillis + " ms")));
         return (body == null ? request.send() : request.send(body))
                 .compose(response ->
-                        response.body().map(answer -> new Answer(response.statusCode(), response.headers(), answer)));
+                        response.body().map(answer -> new Answer(response.statusCode(), response.headers(), answer)))
+                .andThen(done -> vertx.cancelTimer(deadline));
     }
 
     /** The service had the request: a POST may have been carried out, a read can just be sent again. */

@@ -98,6 +98,7 @@ final class OrderService {
                         ? replay(key, null)
                         : charge(order, paymentMethod, endOfAttemptBefore(firstRetryAt))
                                 .compose(outcome -> record(order, outcome))
+                                .recover(failure -> leftPending(order, failure))
                                 .map(placed -> new Placement(placed, false))
                                 .andThen(placed -> {
                                     if (placed.succeeded()) {
@@ -292,6 +293,19 @@ final class OrderService {
                         : Future.succeededFuture(order);
             }
         };
+    }
+
+    /**
+     * The order is stored, but its outcome could not be recorded (the database stopped answering):
+     * it stays pending, and the recovery job finishes it with the same idempotent charge. The client
+     * is told so (202), since the order exists.
+     */
+    private static Future<Order> leftPending(Order order, Throwable failure) {
+        log.warn(
+                "Order {} stored, its payment not recorded ({}): left to the recovery job",
+                order.id(),
+                failure.toString());
+        return Future.succeededFuture(order);
     }
 
     private Future<Order> settle(Order settled) {

@@ -83,6 +83,7 @@ public final class PaymentClient {
         this.http = vertx.httpClientBuilder()
                 .with(tls.clientOptions(PAYMENT_SERVICE, settings.baseUrl())
                         .setKeepAlive(true)
+                        .setTcpKeepAlive(true)
                         .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
                         .setConnectTimeout((int) settings.connectTimeout().toMillis()))
                 .with(new PoolOptions().setHttp1MaxSize(settings.connections()))

@@ -404,7 +404,7 @@ class OrdersDatabaseTest {
         }
     }
 
-    /** Set per connection, not per statement: every pooled connection has it (5 s by default). */
+    /** Set per connection, not per statement: every pooled connection has it (2 s by default). */
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void givesEveryPooledConnectionTheStatementTimeout(Db db) {
@@ -426,7 +426,7 @@ class OrdersDatabaseTest {
         } finally {
             held.forEach(connection -> await(connection.close()));
         }
-        assertThat(timeouts).hasSize(10).containsOnly(postgres ? "5s" : "5000");
+        assertThat(timeouts).hasSize(10).containsOnly(postgres ? "2s" : "2000");
     }
 
     @ParameterizedTest(name = "{0}")
