@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -185,20 +186,42 @@ final class ShopProcesses implements AutoCloseable {
         return this;
     }
 
-    /** Starts every replica of all three and waits until each reports ready; if one does not, stops them all. */
+    /**
+     * Starts all three and waits until each reports ready; if one does not, stops them all. With
+     * replicas, the first of each service start together, then the second of each once those are
+     * ready, and so on: six JVMs starting at once on a small machine starve each other, and a
+     * service whose first database connection takes longer than its pool waits refuses to start.
+     */
     ShopProcesses start() throws Exception {
         try {
-            for (String name : replicas.keySet()) {
-                launch(name);
-            }
-            for (String name : replicas.keySet()) {
-                awaitReady(name);
+            for (List<String> wave : startingWaves()) {
+                for (String name : wave) {
+                    launch(name);
+                }
+                for (String name : wave) {
+                    awaitReady(name);
+                }
             }
             return this;
         } catch (Exception | Error e) {
             stop();
             throw e;
         }
+    }
+
+    /** The replicas by their place in their service: every service's first, then every second, ... */
+    private List<List<String>> startingWaves() {
+        List<List<String>> waves = new ArrayList<>();
+        for (String service : SERVICES) {
+            List<String> names = replicas(service);
+            for (int i = 0; i < names.size(); i++) {
+                if (waves.size() == i) {
+                    waves.add(new ArrayList<>());
+                }
+                waves.get(i).add(names.get(i));
+            }
+        }
+        return waves;
     }
 
     /** Starts one replica (again) and waits until it is ready; if it does not get there, kills it. */
