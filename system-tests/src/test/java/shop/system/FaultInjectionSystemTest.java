@@ -63,6 +63,9 @@ class FaultInjectionSystemTest {
             System.out.println(report);
             assertThat(clients.unexpected).as("answers no client should get").isEmpty();
             assertThat(found.violations()).as(report).isEmpty();
+            assertThat(ShopInvariants.ordersWithoutTheirKey(shop))
+                    .as("orders without the idempotency key that placed them (a retry's second order)")
+                    .isZero();
             assertThat(clients.acknowledged).as("the run placed orders").hasSizeGreaterThan(20);
             assertThat(faults.values().stream().mapToInt(AtomicInteger::get).sum())
                     .as("faults injected")

@@ -48,6 +48,21 @@ final class ShopInvariants {
         return pending;
     }
 
+    /**
+     * Orders that no idempotency key placed: none where every request sent one (as {@link
+     * RetryingClients} do), since a retry that placed a second order would leave it without a key.
+     */
+    static long ordersWithoutTheirKey(ShopProcesses shop) throws SQLException {
+        try (Connection db = shop.database("order-service").connect();
+                ResultSet rs = db.createStatement().executeQuery("""
+                        select count(*) from orders o
+                        where not exists (select 1 from idempotency_keys k where k.order_id = o.id)
+                        """)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** The database rows the invariants are about. */
     record OrderRow(String id, String status, long amountMinor) {}
 
