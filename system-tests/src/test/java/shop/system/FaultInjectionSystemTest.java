@@ -8,11 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -31,26 +27,7 @@ import org.junit.jupiter.api.Test;
 class FaultInjectionSystemTest {
 
     private static final int CLIENTS = 8;
-    private static final String[] ITEMS = {"cap", "mug", "sticker", "hoodie", "t-shirt"};
-    private static final String[] CARDS = {
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "4242424242424242",
-        "4000000000000002",
-        "4000000000009995",
-        "4000000000000119"
-    };
-    /** Cards that must end paid: none (the local profile's default test card), a good one, a transient error. */
-    private static final Set<String> GOOD_CARDS = Set.of("null", "4242424242424242", "4000000000000119");
 
-    private final Map<String, ShopInvariants.Answer> acknowledged = new ConcurrentHashMap<>();
-    private final Set<String> refundsAcknowledged = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger retries = new AtomicInteger();
     private final Map<String, AtomicInteger> faults = new ConcurrentHashMap<>();
 
     @Test
@@ -72,27 +49,24 @@ class FaultInjectionSystemTest {
             Gateway gateway = new Gateway(shop.gatewayUrl());
             Instant end = Instant.now().plus(runFor);
 
-            try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int i = 0; i < CLIENTS; i++) {
-                    long clientSeed = random.nextLong();
-                    clients.submit(() -> placeOrdersUntil(end, gateway, new Random(clientSeed)));
-                }
-                injectFaultsUntil(end, shop, proxy, random);
-                proxy.pass();
-                clients.shutdown();
-                assertThat(clients.awaitTermination(3, TimeUnit.MINUTES))
-                        .as("clients finish")
-                        .isTrue();
-            }
+            RetryingClients clients = new RetryingClients()
+                    .start(CLIENTS, gateway, random, () -> Instant.now().isBefore(end));
+            injectFaultsUntil(end, shop, proxy, random);
+            proxy.pass();
+            clients.await(Duration.ofMinutes(3));
             long pendingLeft = ShopInvariants.awaitNoPendingOrders(gateway, Duration.ofMinutes(2));
             shop.stop();
-            ShopInvariants.Found found = ShopInvariants.check(shop, acknowledged, refundsAcknowledged, pendingLeft);
-            System.out.println(found.report(faults, retries.get(), proxy.resets.get()));
-            assertThat(unexpected).as("answers no client should get").isEmpty();
-            assertThat(found.violations())
-                    .as(found.report(faults, retries.get(), proxy.resets.get()))
-                    .isEmpty();
-            assertThat(acknowledged).as("the run placed orders").hasSizeGreaterThan(20);
+            ShopInvariants.Found found =
+                    ShopInvariants.check(shop, clients.acknowledged, clients.refundsAcknowledged, pendingLeft);
+            String report =
+                    found.report(faults + "; " + proxy.resets.get() + " connection resets", clients.retries.get());
+            System.out.println(report);
+            assertThat(clients.unexpected).as("answers no client should get").isEmpty();
+            assertThat(found.violations()).as(report).isEmpty();
+            assertThat(ShopInvariants.ordersWithoutTheirKey(shop))
+                    .as("orders without the idempotency key that placed them (a retry's second order)")
+                    .isZero();
+            assertThat(clients.acknowledged).as("the run placed orders").hasSizeGreaterThan(20);
             assertThat(faults.values().stream().mapToInt(AtomicInteger::get).sum())
                     .as("faults injected")
                     .isGreaterThanOrEqualTo(3);
@@ -151,67 +125,6 @@ class FaultInjectionSystemTest {
         }
     }
 
-    /** A client: places orders, each with its own key, retrying that key until it gets an answer. */
-    private void placeOrdersUntil(Instant end, Gateway gateway, Random random) {
-        while (Instant.now().isBefore(end)) {
-            String card = CARDS[random.nextInt(CARDS.length)];
-            String body = "{\"item\":\"%s\",\"quantity\":%d%s}"
-                    .formatted(
-                            ITEMS[random.nextInt(ITEMS.length)],
-                            1 + random.nextInt(3),
-                            card == null ? "" : ",\"paymentMethod\":\"" + card + "\"");
-            Map<String, String> headers = Map.of(
-                    "Content-Type",
-                    "application/json",
-                    "Idempotency-Key",
-                    UUID.randomUUID().toString());
-            Gateway.Response answer = retrying(() -> gateway.send("POST", "/orders", Gateway.GREGOR, body, headers));
-            if (answer == null) {
-                continue;
-            }
-            if (answer.status() != 201 && answer.status() != 202) {
-                unexpected.add(
-                        answer.status() + " for " + body + ": " + answer.raw().body());
-                continue;
-            }
-            String id = answer.json().get("id").asString();
-            acknowledged.put(
-                    id,
-                    new ShopInvariants.Answer(
-                            id,
-                            answer.status(),
-                            answer.json().get("status").asString(),
-                            answer.json().get("amount").decimalValue(),
-                            GOOD_CARDS.contains(String.valueOf(card))));
-            if ("PAID".equals(answer.json().get("status").asString()) && random.nextInt(10) == 0) {
-                Gateway.Response refund =
-                        retrying(() -> gateway.post("/orders/" + id + "/refund", Gateway.GREGOR, null));
-                if (refund != null && refund.status() == 200) {
-                    refundsAcknowledged.add(id);
-                }
-            }
-        }
-    }
-
-    /** Sends until an answer that is not a failure of the system (5xx, timeout, refused connection). */
-    private Gateway.Response retrying(java.util.function.Supplier<Gateway.Response> call) {
-        long backoff = 100;
-        for (int attempt = 0; attempt < 40; attempt++) {
-            try {
-                Gateway.Response response = call.get();
-                if (response.status() < 500) {
-                    return response;
-                }
-            } catch (IllegalStateException e) {
-                // The connection failed or timed out: the request may or may not have been done.
-            }
-            retries.incrementAndGet();
-            sleep(backoff + (long) (Math.random() * backoff));
-            backoff = Math.min(backoff * 2, 2000);
-        }
-        return null;
-    }
-
     /** Every kind of fault once, in a random order, then random ones until the end. */
     private void injectFaultsUntil(Instant end, ShopProcesses shop, FaultyProxy proxy, Random random) throws Exception {
         List<Integer> untried = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5));
@@ -259,10 +172,6 @@ class FaultInjectionSystemTest {
     }
 
     private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        RetryingClients.sleep(millis);
     }
 }

@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import shop.testing.TestDatabase;
 import shop.testing.TestTls;
@@ -20,6 +22,10 @@ import shop.testing.TestTls;
  * The three services as real processes, started from their built jars with the local profile,
  * each on its own fresh database: PostgreSQL when a server answers (required with CI=true),
  * else an H2 file. Each can be stopped, killed and restarted on its own.
+ *
+ * <p>A service runs as one process, named after the service, or as several replicas ({@link
+ * #withReplica}): each named, on ports of its own, with its service's settings and database.
+ * Every method that takes a name takes a replica's; a service's name is its first replica's.
  */
 final class ShopProcesses implements AutoCloseable {
 
@@ -27,9 +33,31 @@ final class ShopProcesses implements AutoCloseable {
             Path.of(System.getProperty("shop.root", "..")).toAbsolutePath().normalize();
     static final List<String> SERVICES = List.of("payment-service", "order-service", "api-gateway");
 
+    /** One process of a service, and the ports it listens on (the gateway's management port apart). */
+    private record Replica(String service, int port, int operationsPort) {
+
+        static Replica of(String service) throws IOException {
+            int port = freePort();
+            return new Replica(service, port, "api-gateway".equals(service) ? freePort() : port);
+        }
+
+        /** The settings that put it on its ports ({@code ORDER_SERVICE_PORT}, ...). */
+        Map<String, String> portSettings() {
+            String prefix = service.toUpperCase(Locale.ROOT).replace('-', '_');
+            return "api-gateway".equals(service)
+                    ? Map.of(
+                            prefix + "_PORT",
+                            String.valueOf(port),
+                            prefix + "_MANAGEMENT_PORT",
+                            String.valueOf(operationsPort))
+                    : Map.of(prefix + "_PORT", String.valueOf(port));
+        }
+    }
+
     private final Path dataDir;
-    private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final int gatewayManagementPort;
+    /** By name, each service's first replica first. */
+    private final Map<String, Replica> replicas = new LinkedHashMap<>();
+
     private final Map<String, TestDatabase> databases = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> extraEnv = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -44,16 +72,36 @@ final class ShopProcesses implements AutoCloseable {
     ShopProcesses(String name) throws IOException {
         dataDir = Files.createTempDirectory("shop-system-" + name);
         for (String service : SERVICES) {
-            ports.put(service, freePort());
+            replicas.put(service, Replica.of(service));
             extraEnv.put(service, new LinkedHashMap<>());
         }
-        gatewayManagementPort = freePort();
         databases.put("order-service", TestDatabase.create("system_orders"));
         databases.put("payment-service", TestDatabase.create("system_payments"));
     }
 
     String gatewayUrl() {
-        return scheme + "://127.0.0.1:" + ports.get("api-gateway");
+        return scheme + "://127.0.0.1:" + port("api-gateway");
+    }
+
+    /**
+     * Another replica of {@code service}, called {@code name}, started with the others: on its own
+     * ports, with the service's settings ({@link #withEnv}) and on the service's database, which
+     * the replicas share (PostgreSQL only: an H2 file is one process's).
+     */
+    ShopProcesses withReplica(String service, String name) throws IOException {
+        if (!SERVICES.contains(service) || replicas.containsKey(name)) {
+            throw new IllegalArgumentException("no service " + service + ", or a replica " + name + " already");
+        }
+        replicas.put(name, Replica.of(service));
+        return this;
+    }
+
+    /** The names of a service's replicas, its first (named after the service) first. */
+    List<String> replicas(String service) {
+        return replicas.entrySet().stream()
+                .filter(replica -> replica.getValue().service().equals(service))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /**
@@ -95,16 +143,24 @@ final class ShopProcesses implements AutoCloseable {
      * as {@code ./shop run --tls} gives it (SHOP_TLS_DIR makes the call TLS).
      */
     String internalUrl(String service) {
-        return "http://127.0.0.1:" + ports.get(service);
+        return "http://127.0.0.1:" + port(service);
     }
 
-    int port(String service) {
-        return ports.get(service);
+    int port(String name) {
+        return replica(name).port();
     }
 
-    /** Where a service answers health and metrics: the gateway's management port, the others' own port. */
-    int operationsPort(String service) {
-        return "api-gateway".equals(service) ? gatewayManagementPort : ports.get(service);
+    /** Where a replica answers health and metrics: a gateway's management port, the others' own port. */
+    int operationsPort(String name) {
+        return replica(name).operationsPort();
+    }
+
+    private Replica replica(String name) {
+        Replica replica = replicas.get(name);
+        if (replica == null) {
+            throw new IllegalArgumentException("no replica " + name);
+        }
+        return replica;
     }
 
     TestDatabase database(String service) {
@@ -115,7 +171,10 @@ final class ShopProcesses implements AutoCloseable {
         return databases.get("order-service").kind().name();
     }
 
-    /** Sets an environment variable for a service's next start (e.g. to reach another through a proxy). */
+    /**
+     * Sets an environment variable for the next start of each of a service's replicas (e.g. to
+     * reach another through a proxy).
+     */
     ShopProcesses withEnv(String service, String name, String value) {
         extraEnv.get(service).put(name, value);
         return this;
@@ -127,14 +186,21 @@ final class ShopProcesses implements AutoCloseable {
         return this;
     }
 
-    /** Starts all three and waits until each reports ready; if one does not, stops them all. */
+    /**
+     * Starts all three and waits until each reports ready; if one does not, stops them all. With
+     * replicas, the first of each service start together, then the second of each once those are
+     * ready, and so on: six JVMs starting at once on a small machine starve each other, and a
+     * service whose first database connection takes longer than its pool waits refuses to start.
+     */
     ShopProcesses start() throws Exception {
         try {
-            for (String service : SERVICES) {
-                launch(service);
-            }
-            for (String service : SERVICES) {
-                awaitReady(service);
+            for (List<String> wave : startingWaves()) {
+                for (String name : wave) {
+                    launch(name);
+                }
+                for (String name : wave) {
+                    awaitReady(name);
+                }
             }
             return this;
         } catch (Exception | Error e) {
@@ -143,28 +209,43 @@ final class ShopProcesses implements AutoCloseable {
         }
     }
 
-    /** Starts one service (again) and waits until it is ready; if it does not get there, kills it. */
-    void restart(String service) throws Exception {
-        launch(service);
+    /** The replicas by their place in their service: every service's first, then every second, ... */
+    private List<List<String>> startingWaves() {
+        List<List<String>> waves = new ArrayList<>();
+        for (String service : SERVICES) {
+            List<String> names = replicas(service);
+            for (int i = 0; i < names.size(); i++) {
+                if (waves.size() == i) {
+                    waves.add(new ArrayList<>());
+                }
+                waves.get(i).add(names.get(i));
+            }
+        }
+        return waves;
+    }
+
+    /** Starts one replica (again) and waits until it is ready; if it does not get there, kills it. */
+    void restart(String name) throws Exception {
+        launch(name);
         try {
-            awaitReady(service);
+            awaitReady(name);
         } catch (IllegalStateException e) {
-            kill(service);
+            kill(name);
             throw e;
         }
     }
 
     /** {@code kill -9}: no shutdown hook, no graceful anything. */
-    void kill(String service) throws InterruptedException {
-        Process process = processes.remove(service);
+    void kill(String name) throws InterruptedException {
+        Process process = processes.remove(name);
         if (process != null) {
             process.destroyForcibly().waitFor();
         }
     }
 
     /** SIGTERM, as Kubernetes or an operator stops a service, and waits for it to exit. */
-    void terminate(String service) throws InterruptedException {
-        Process process = processes.remove(service);
+    void terminate(String name) throws InterruptedException {
+        Process process = processes.remove(name);
         if (process != null) {
             process.destroy();
             if (!process.waitFor(Duration.ofSeconds(40))) {
@@ -173,36 +254,38 @@ final class ShopProcesses implements AutoCloseable {
         }
     }
 
-    /** Stops all three as an operator would (SIGTERM), then waits for them to exit. */
+    /** Stops all three as an operator would (SIGTERM), the gateways first, then waits for them to exit. */
     void stop() throws InterruptedException {
         for (String service : SERVICES.reversed()) {
-            terminate(service);
+            for (String name : replicas(service)) {
+                terminate(name);
+            }
         }
     }
 
-    String log(String service) {
+    /** What a replica wrote, over all its starts. */
+    String log(String name) {
         try {
-            return Files.readString(dataDir.resolve(service + ".log"));
+            return Files.readString(dataDir.resolve(name + ".log"));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
     }
 
-    private void launch(String service) throws IOException {
+    private void launch(String name) throws IOException {
+        Replica replica = replica(name);
+        String service = replica.service();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = List.of(
                 java, "-XX:+UseSerialGC", "-Xmx128m", "-jar", jar(service).toString());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        dataDir.resolve(service + ".log").toFile()));
+                        dataDir.resolve(name + ".log").toFile()));
         Map<String, String> env = builder.environment();
         env.put("SHOP_PROFILE", profiles.getOrDefault(service, "local"));
         env.put("SHOP_DATA_DIR", dataDir.toString());
-        env.put("PAYMENT_SERVICE_PORT", String.valueOf(ports.get("payment-service")));
-        env.put("ORDER_SERVICE_PORT", String.valueOf(ports.get("order-service")));
-        env.put("API_GATEWAY_PORT", String.valueOf(ports.get("api-gateway")));
-        env.put("API_GATEWAY_MANAGEMENT_PORT", String.valueOf(gatewayManagementPort));
+        env.putAll(replica.portSettings());
         env.put("PAYMENT_SERVICE_URL", internalUrl("payment-service"));
         env.put("ORDER_SERVICE_URL", internalUrl("order-service"));
         TestDatabase database = databases.get(service);
@@ -212,43 +295,54 @@ final class ShopProcesses implements AutoCloseable {
             env.put("SHOP_DB_PASSWORD", database.password());
         }
         env.putAll(extraEnv.get(service));
-        processes.put(service, builder.start());
+        processes.put(name, builder.start());
     }
 
-    private void awaitReady(String service) throws InterruptedException {
+    private void awaitReady(String name) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(90);
-        while (!ready(service)) {
-            Process process = processes.get(service);
+        while (!ready(name)) {
+            Process process = processes.get(name);
             if (Instant.now().isAfter(deadline) || process == null || !process.isAlive()) {
-                throw new IllegalStateException(service + " did not become ready; its log:\n" + log(service));
+                throw new IllegalStateException(name + " did not become ready; its log:\n" + log(name));
             }
             Thread.sleep(100);
         }
     }
 
-    /** Whether the service answers its readiness probe with 200. */
-    boolean ready(String service) {
-        // The gateway's management port is plain HTTP whatever its public port serves.
-        return ready("api-gateway".equals(service) ? "http" : internalScheme, operationsPort(service));
-    }
-
-    ProcessHandle handle(String service) {
-        return processes.get(service).toHandle();
-    }
-
-    private boolean ready(String scheme, int port) {
+    /** Whether the replica answers its readiness probe with 200. */
+    boolean ready(String name) {
+        HttpRequest probe = operationsRequest(name, "/actuator/health/readiness", Duration.ofSeconds(1));
         try {
-            var request = HttpRequest.newBuilder(
-                            URI.create(scheme + "://127.0.0.1:" + port + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(1))
-                    .build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** The replica's Prometheus scrape: its own counts, since it last started. */
+    String metrics(String name) throws IOException, InterruptedException {
+        HttpResponse<String> scrape = http.send(
+                operationsRequest(name, "/actuator/prometheus", Duration.ofSeconds(5)),
+                HttpResponse.BodyHandlers.ofString());
+        if (scrape.statusCode() != 200) {
+            throw new IllegalStateException(name + " answered its metrics with " + scrape.statusCode());
+        }
+        return scrape.body();
+    }
+
+    private HttpRequest operationsRequest(String name, String path, Duration timeout) {
+        // The gateway's management port is plain HTTP whatever its public port serves.
+        String scheme = "api-gateway".equals(replica(name).service()) ? "http" : internalScheme;
+        return HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + operationsPort(name) + path))
+                .timeout(timeout)
+                .build();
+    }
+
+    ProcessHandle handle(String name) {
+        return processes.get(name).toHandle();
     }
 
     static Path jar(String service) throws IOException {
