@@ -110,7 +110,9 @@ class DatabaseFaultsSystemTest {
             }
             long pendingLeft = ShopInvariants.awaitNoPendingOrders(gateway, Duration.ofMinutes(2));
             ShopInvariants.Found found = ShopInvariants.check(shop, acknowledged, Set.of(), pendingLeft);
-            String report = found.report(Map.of(), retries.get(), relay.resets.get());
+            String report = found.report(
+                    "dropped, stalled and cut off database connections; " + relay.resets.get() + " connection resets",
+                    retries.get());
             System.out.println(report + "; longest wait of a client " + longestWaitMillis.get() + " ms");
             assertThat(found.violations()).as(report).isEmpty();
             assertThat(unexpected).as("answers no client should get").isEmpty();
