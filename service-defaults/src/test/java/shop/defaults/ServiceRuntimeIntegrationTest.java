@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,7 @@ class ServiceRuntimeIntegrationTest {
     private static int port;
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final Promise<Void> release = Promise.promise();
+    private static volatile Promise<Void> held = Promise.promise();
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,7 +51,10 @@ class ServiceRuntimeIntegrationTest {
         router.get("/slow")
                 .handler(context ->
                         release.future().onComplete(done -> context.response().end("done")));
-        router.post("/json").handler(ServiceRuntime.bodyHandler()).handler(context -> {
+        router.get("/held")
+                .handler(context ->
+                        held.future().onComplete(done -> context.response().end("released")));
+        router.post("/json").handler(context -> {
             StrictJson.requireJson(context);
             context.response().end("ok");
         });
@@ -169,6 +174,40 @@ class ServiceRuntimeIntegrationTest {
         assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
         release.tryComplete();
         assertThat(slow.get(5, TimeUnit.SECONDS).body()).isEqualTo("done");
+    }
+
+    // Defect: the in-flight limit let through any raw path under /actuator/, which routing then
+    // normalised: /actuator/../things/1 was worked on past the limit.
+
+    @Test
+    void decidesTheInFlightLimitOnTheRoutedPath() throws Exception {
+        held = Promise.promise();
+        CompletableFuture<HttpResponse<String>> holding =
+                http.sendAsync(HttpRequest.newBuilder(uri("/held")).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            while (get("/things/1").statusCode() != 503) {
+                assertThat(holding).as("the held request is still in progress").isNotDone();
+            }
+            for (String path : List.of(
+                    "/actuator/../things/1",
+                    "/actuator/%2e%2e/things/1",
+                    "/actuator/%2E%2E/things/1",
+                    "/actuator/health/../../things/1",
+                    "/actuator/;/../../things/1",
+                    "/actuator//../things/1",
+                    "//actuator/../things/1")) {
+                assertThat(raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n"))
+                        .as(path)
+                        .startsWith("HTTP/1.1 503")
+                        .contains("urn:shop:problem:overloaded");
+            }
+            assertThat(raw("GET /actuator/health/readiness HTTP/1.1\r\nHost: x\r\n"))
+                    .as("the probes' own routes are never refused")
+                    .startsWith("HTTP/1.1 200");
+        } finally {
+            held.complete();
+        }
+        assertThat(holding.get(5, TimeUnit.SECONDS).body()).isEqualTo("released");
     }
 
     @Test
