@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -65,6 +66,7 @@ public final class ServiceRuntime {
     private final HttpMetrics httpMetrics;
     private final TlsSettings tls;
     private final List<HttpServer> servers = new ArrayList<>();
+    private final List<Router> routers = new CopyOnWriteArrayList<>();
     private final List<Supplier<Future<?>>> cleanups = Collections.synchronizedList(new ArrayList<>());
     private final long startedNanos = System.nanoTime();
     private volatile Function<Throwable, @Nullable Problem> domainProblems = failure -> null;
@@ -178,6 +180,7 @@ public final class ServiceRuntime {
         router.route().handler(BODY);
         router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
         problemHandlers(router);
+        routers.add(router);
         return router;
     }
 
@@ -233,6 +236,7 @@ public final class ServiceRuntime {
      */
     public Future<Void> serve(
             Handler<HttpServerRequest> requests, int port, @Nullable Handler<HttpConnection> connections) {
+        httpMetrics.learnRoutes(routers);
         HttpServerOptions options = serverOptions(port);
         // The public port only: the management port stays plain HTTP, inside the cluster, for probes and scrapes.
         tls.applyTo(options);

@@ -1,6 +1,7 @@
 package shop.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +34,7 @@ import shop.gateway.FakeService.Answer;
 import shop.gateway.FakeService.Received;
 import shop.gateway.GatewayUnderTest;
 import shop.gateway.RawHttp;
+import shop.testing.Footprint;
 import shop.testing.TestTokens;
 
 /**
@@ -503,6 +507,78 @@ class GatewayIntegrationTest {
                         "http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/orders/{id}\"}")
                 .contains("http_server_requests_seconds_bucket")
                 .doesNotContain(FakeService.ORDER_ID);
+    }
+
+    // Defect: every method token a client sent became a metric series with its histogram: 40 requests with long
+    // made-up methods, and no key, made the next scrape exhaust the heap, and the gateway exited.
+
+    @Test
+    void keepsItsMetricsAndMemoryBoundedWhateverAnonymousClientsSend() {
+        // Every series a flood can make, every class it loads and every pool it fills, first.
+        flood(0, 200);
+        orderService.forget();
+        Footprint before = Footprint.of(GatewayIntegrationTest::scrape);
+        flood(200, 2_000);
+        orderService.forget();
+        Footprint after = Footprint.of(GatewayIntegrationTest::scrape);
+        System.out.printf(
+                "gateway: before the flood %s, after %s, added %s%n", before, after, after.seriesAddedSince(before));
+        assertThat(after.httpServerSeries()).as("http.server.requests series").isEqualTo(before.httpServerSeries());
+        assertThat(after.seriesAddedSince(before))
+                .as("series added: the JVM's own at most (a kind of collection not seen before), none by the requests")
+                .allSatisfy(series -> assertThat(series).startsWith("jvm_"));
+        assertThat(after.scrapeBytes())
+                .as("the scrape's size, within 5% (its values grow a digit)")
+                .isCloseTo(before.scrapeBytes(), withinPercentage(5));
+        assertThat(after.heapBytes() - before.heapBytes())
+                .as("heap kept after full collections, within 4 MB")
+                .isLessThan(4L * 1024 * 1024);
+        assertThat(scrape()).doesNotContain("XYZZY", "junk");
+    }
+
+    /**
+     * {@code count} rounds of requests without a key, each with values of its own: a made-up method
+     * (one in ten 4 KB long), two made-up paths, made-up header values (and, from 100 client
+     * addresses of their own, a made-up bearer token and {@code X-Forwarded-For}).
+     */
+    private static void flood(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            String own = "junk-" + i + "-" + UUID.randomUUID();
+            String method = "XYZZY" + i + (i % 10 == 0 ? "Q".repeat(4_000) : "");
+            gateway.sendUnchecked(gateway.request("/orders").method(method, HttpRequest.BodyPublishers.noBody()));
+            gateway.sendUnchecked(gateway.request("/" + own));
+            gateway.sendUnchecked(gateway.request("/orders/" + own + "/refund/" + i));
+            gateway.sendUnchecked(gateway.request("/products")
+                    .header("X-" + own, own)
+                    .header("Idempotency-Key", own)
+                    .header("User-Agent", own)
+                    .header("Accept", i % 2 == 0 ? "application/json" : "application/" + own)
+                    .header("traceparent", "00-" + hex(32) + "-" + hex(16) + "-01"));
+            if (i % 5 == 0) {
+                RawHttp.send(
+                        "127.0.3." + (1 + i / 5 % 100),
+                        gateway.port(),
+                        RawHttp.request(
+                                "GET",
+                                "/orders?" + own,
+                                "Authorization: Bearer " + own + "\r\nX-Forwarded-For: 10." + i % 250 + ".0.1\r\n",
+                                new byte[0]));
+            }
+        }
+    }
+
+    private static String hex(int digits) {
+        StringBuilder hex = new StringBuilder(digits);
+        for (int i = 0; i < digits; i++) {
+            hex.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
+        }
+        return hex.toString();
+    }
+
+    private static String scrape() {
+        return gateway.sendUnchecked(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.managementPort() + "/actuator/prometheus")))
+                .body();
     }
 
     // Defect: 200 connections from one address that sent a head and one byte of body held the in-flight limit's
