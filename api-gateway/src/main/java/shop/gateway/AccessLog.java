@@ -8,13 +8,13 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.defaults.Caller;
-import shop.defaults.Problems;
+import shop.defaults.HttpMetrics;
 import shop.gateway.auth.Authentication;
 
 /**
- * One line per request, when its answer is sent: method, route template, status, duration, the
- * caller's role and the trace id. Never the raw path or query (they may carry anything a client
- * sent), never a key, token or card number.
+ * One line per request, when its answer is sent (or its connection closed first): method, route
+ * template, status, duration, the caller's role and the trace id. Never the raw method, path or
+ * query (they may carry anything a client sent), never a key, token or card number.
  */
 final class AccessLog {
 
@@ -29,23 +29,18 @@ final class AccessLog {
                 // The request's span is current here, in its handlers; no longer when the answer has gone.
                 SpanContext span = Span.current().getSpanContext();
                 String trace = span.isValid() ? span.getTraceId() : "-";
-                context.addEndHandler(done -> log.info(line(context, started, trace)));
+                context.addEndHandler(
+                        done -> log.info(line(context, HttpMetrics.statusOf(context, done), started, trace)));
             }
             context.next();
         };
     }
 
-    static String line(RoutingContext context, long startedNanos, String trace) {
-        int status = context.response().getStatusCode();
-        String route = RouteTemplate.of(context);
-        if ("UNKNOWN".equals(route)) {
-            // Outside the API's routes: the docs' own route, or none ("/" is only where the API is mounted).
-            String outside = Problems.routeOf(context);
-            route = status == 404 ? "NOT_FOUND" : "/".equals(outside) ? "UNKNOWN" : outside;
-        }
+    /** The line: method, route and status as the metrics label them (from closed sets, whatever the client sent). */
+    static String line(RoutingContext context, String status, long startedNanos, String trace) {
         Caller caller = Authentication.caller(context);
         // Concatenated, not formatted: a Formatter per request was a few percent of the gateway's CPU.
-        return context.request().method().name() + " " + route + " " + status + " "
+        return HttpMetrics.methodOf(context) + " " + HttpMetrics.routeOf(context) + " " + status + " "
                 + (System.nanoTime() - startedNanos) / 1_000_000 + " ms role="
                 + (caller == null ? "anonymous" : caller.role().name().toLowerCase(Locale.ROOT)) + " trace=" + trace;
     }

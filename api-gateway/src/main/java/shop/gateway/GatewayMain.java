@@ -108,13 +108,15 @@ public final class GatewayMain {
                     calls.route("refundOrder", orders::forward);
                     calls.route("listTransactions", Authentication.adminsOnly("list transactions"), payments::forward);
                     calls.route("getSummary", Authentication.adminsOnly("see the summary"), orders::forward);
-                    // Metrics, security headers, CORS (so that every answer has its headers), the in-flight limit
-                    // and problem details first (the runtime's).
-                    Router router = runtime.router(
-                            Cors.handler(limits.corsAllowedOrigins()).orElse(RoutingContext::next));
-                    router.route().handler(AccessLog.handler());
-                    router.route().handler(UrlLimits::check);
-                    router.route().handler(RequestFraming::check);
+                    // Metrics and security headers (the runtime's); then, before anything may refuse the request or
+                    // wait for its body: the access log (a line for every request, refusals included), CORS (so that
+                    // every answer has its headers), the URL's and the framing's checks; then the runtime's body read,
+                    // in-flight limit and problem details.
+                    Router router = runtime.router(List.of(
+                            AccessLog.handler(),
+                            Cors.handler(limits.corsAllowedOrigins()).orElse(RoutingContext::next),
+                            UrlLimits::check,
+                            RequestFraming::check));
                     docs.mount(router, contract);
                     pages.mount(router);
                     router.route("/*").subRouter(calls.router());
@@ -146,14 +148,14 @@ public final class GatewayMain {
         }
 
         /**
-         * Routes {@code operationId} through, in order: the body read (up to 16 KB) where the
-         * operation takes one (vertx-web wants it first); its route template named on the request;
-         * wherever the contract asks for credentials (every call but the catalog), a client that
-         * failed authentication too often refused before its key is looked at, then authentication;
-         * the caller's rate limit; the answer's form decided (406 before any effect); the request
-         * checked against the contract; then {@code handlers}. The builder's own security and
-         * validation are off: they would run before authentication, and its extractor URL-decodes
-         * headers.
+         * Routes {@code operationId} through, in order (its body has been read by then, up to 16
+         * KB): its route template named on the request, and its body marked to go on where the
+         * operation takes one; wherever the contract asks for credentials (every call but the
+         * catalog), a client that failed authentication too often refused before its key is
+         * looked at, then authentication; the caller's rate limit; the answer's form decided (406
+         * before any effect); the request checked against the contract; then {@code handlers}.
+         * The builder's own security and validation are off: they would run before
+         * authentication, and its extractor URL-decodes headers.
          */
         @SafeVarargs
         final void route(String operationId, Handler<RoutingContext>... handlers) {
@@ -163,11 +165,12 @@ public final class GatewayMain {
             }
             Operation operation = route.getOperation();
             route.setDoSecurity(false).setDoValidation(false);
-            if (operation.getRequestBody() != null) {
-                route.addHandler(ServiceRuntime.bodyHandler());
-            }
+            boolean takesBody = operation.getRequestBody() != null;
             route.addHandler(context -> {
                 RouteTemplate.set(context, operation.getOpenAPIPath());
+                if (takesBody) {
+                    Downstream.passBodyOn(context);
+                }
                 context.next();
             });
             boolean secured =

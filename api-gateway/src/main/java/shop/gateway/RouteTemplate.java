@@ -17,8 +17,8 @@ public final class RouteTemplate {
         context.put(HttpMetrics.ROUTE_TEMPLATE, template);
     }
 
-    /** The template, or {@code UNKNOWN} for a request that matched no route of the API. */
+    /** The template, or {@value HttpMetrics#UNMATCHED} for a request that matched no route of the API. */
     public static String of(RoutingContext context) {
-        return context.get(HttpMetrics.ROUTE_TEMPLATE, "UNKNOWN");
+        return context.get(HttpMetrics.ROUTE_TEMPLATE, HttpMetrics.UNMATCHED);
     }
 }

@@ -6,7 +6,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Vertx;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,7 @@ class AccessLogIntegrationTest {
 
     @Test
     void writesOneLinePerRequestWithRouteStatusDurationRoleAndTrace() {
+        int before = lines.list.size();
         gateway.send(gateway.request("/orders")
                 .header("Authorization", "Bearer local-gregor-key")
                 .header("Content-Type", "application/json")
@@ -59,26 +62,54 @@ class AccessLogIntegrationTest {
         gateway.get("/orders", "wrong-key-123");
         gateway.get("/products", null);
         gateway.get("/no/such/route", "local-gregor-key");
+        gateway.sendUnchecked(gateway.request("/orders/" + FakeService.ORDER_ID)
+                .method("XYZZY" + "Q".repeat(4_000), HttpRequest.BodyPublishers.noBody()));
 
-        List<String> logged = lastLines(5);
+        List<String> logged = linesAfter(before, 6);
         assertThat(logged.get(0)).matches("POST /orders 201 \\d+ ms role=customer trace=" + TRACE_ID);
         assertThat(logged.get(1)).matches("GET /orders/\\{id} 200 \\d+ ms role=admin trace=[0-9a-f]{32}");
         assertThat(logged.get(2)).matches("GET /orders 401 \\d+ ms role=anonymous trace=[0-9a-f]{32}");
         assertThat(logged.get(3)).matches("GET /products 200 \\d+ ms role=anonymous trace=[0-9a-f]{32}");
-        assertThat(logged.get(4)).matches("GET NOT_FOUND 404 \\d+ ms role=anonymous trace=[0-9a-f]{32}");
+        assertThat(logged.get(4)).matches("GET unmatched 404 \\d+ ms role=anonymous trace=[0-9a-f]{32}");
+        assertThat(logged.get(5))
+                .as("a method no route takes, as the metrics count it")
+                .matches("other unmatched 405 \\d+ ms role=anonymous trace=[0-9a-f]{32}");
         assertThat(String.join("\n", logged))
                 .doesNotContain(
-                        FakeService.ORDER_ID, "secret-query", "4000000000009995", "local-", "wrong-key", "Bearer");
+                        FakeService.ORDER_ID,
+                        "secret-query",
+                        "4000000000009995",
+                        "local-",
+                        "wrong-key",
+                        "Bearer",
+                        "XYZZY");
     }
 
-    private static List<String> lastLines(int count) {
+    @Test
+    void writesALineForARequestWhoseClientClosedTheConnectionMidBody() throws Exception {
+        int before = lines.list.size();
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.getOutputStream()
+                    .write(("POST /orders HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer local-gregor-key\r\n"
+                                    + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"item\":")
+                            .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            Thread.sleep(200);
+        }
+        assertThat(linesAfter(before, 1).getFirst())
+                .matches("POST unmatched CLIENT_CLOSED \\d+ ms role=anonymous trace=[0-9a-f]{32}");
+    }
+
+    /** The {@code count} lines written after the first {@code before}. */
+    private static List<String> linesAfter(int before, int count) {
         // The line is written when the answer has been sent: the client may have it a moment earlier.
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (lines.list.size() < count && System.nanoTime() < deadline) {
+        while (lines.list.size() < before + count && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
         List<ILoggingEvent> events = List.copyOf(lines.list);
-        return events.subList(events.size() - count, events.size()).stream()
+        assertThat(events).as("lines written").hasSizeGreaterThanOrEqualTo(before + count);
+        return events.subList(before, before + count).stream()
                 .map(ILoggingEvent::getFormattedMessage)
                 .toList();
     }

@@ -73,7 +73,7 @@ public final class OrderServiceMain {
                     runtime.problems(OrderController::problemOf);
                     router.route().handler(InternalAuthentication.handler(tokens));
                     router.get("/products").handler(catalog::list);
-                    router.post("/orders").handler(ServiceRuntime.bodyHandler()).handler(controller::place);
+                    router.post("/orders").handler(controller::place);
                     router.get("/orders").handler(controller::list);
                     router.get("/orders/:id").handler(controller::get);
                     router.post("/orders/:id/refund").handler(controller::refund);

@@ -49,15 +49,12 @@ public final class PaymentServiceMain {
                             TransactionController.create(pool, processor, runtime.registry(), Clock.systemUTC());
                     runtime.problems(TransactionController::problemOf);
 
-                    // Metrics, security headers, the in-flight limit, /actuator/** and problem+json come first.
+                    // Metrics, security headers, /actuator/**, the body, the in-flight limit and problem+json come
+                    // first.
                     Router router = runtime.router();
                     router.route().handler(InternalAuthentication.handler(tokens));
-                    router.post("/charges")
-                            .handler(ServiceRuntime.bodyHandler())
-                            .handler(transactions::charge);
-                    router.post("/refunds")
-                            .handler(ServiceRuntime.bodyHandler())
-                            .handler(transactions::refund);
+                    router.post("/charges").handler(transactions::charge);
+                    router.post("/refunds").handler(transactions::refund);
                     router.get("/transactions").handler(transactions::list);
                     return runtime.serve(router, port);
                 });

@@ -2,16 +2,19 @@ package shop.payments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +43,7 @@ import shop.defaults.ServiceRuntime;
 import shop.payments.processor.PaymentProcessor;
 import shop.payments.processor.ProcessorOutcome;
 import shop.payments.processor.SimulatedProcessor;
+import shop.testing.Footprint;
 import shop.testing.TestDatabase;
 import shop.testing.TestTokens;
 
@@ -532,6 +536,117 @@ class PaymentServiceIntegrationTest {
                         "shop_payments_total{outcome=\"succeeded\",reason=\"none\",type=\"refund\"}",
                         "shop_payments_amount_sum{currency=\"USD\",type=\"charge\"}",
                         "http_server_requests_seconds_count");
+    }
+
+    // Defect: /actuator/../products on order-service's port answered without a token: internal authentication let
+    // through any raw path under /actuator/, which routing then normalised.
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void takesNoCallWithoutATokenHoweverItsPathIsSpelled(Service service) throws Exception {
+        String charge = "{\"orderId\":\"%s\",\"amount\":1.00,\"currency\":\"USD\",\"paymentMethod\":\"%s\"}"
+                .formatted(UUID.randomUUID(), CARD);
+        for (String path : List.of(
+                "/actuator/../charges",
+                "/actuator/%2e%2e/charges",
+                "/actuator/%2E%2E/refunds",
+                "/actuator/health/../../charges",
+                "/actuator/;/../../charges",
+                "/actuator//../refunds",
+                "//actuator/../charges",
+                "/actuator;/../charges")) {
+            String answer = raw(
+                    service,
+                    "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                            + charge.length() + "\r\n",
+                    charge);
+            assertThat(answer)
+                    .as("POST " + path)
+                    .startsWith("HTTP/1.1 401")
+                    .contains("urn:shop:problem:unauthenticated");
+        }
+        for (String path : List.of(
+                "/actuator/../transactions",
+                "/actuator/%2e%2e/transactions",
+                "/actuator/health/liveness/../../../transactions",
+                "/actuator/unknown")) {
+            assertThat(raw(service, "GET " + path + " HTTP/1.1\r\nHost: x\r\n", ""))
+                    .as("GET " + path)
+                    .startsWith("HTTP/1.1 401");
+        }
+        assertThat(rowsWithAmount(service, 100)).as("nothing charged").isZero();
+        assertThat(raw(service, "GET /actuator/health/readiness HTTP/1.1\r\nHost: x\r\n", ""))
+                .as("the probes' own routes stay open")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    // Defect: every method token a client sent became a metric series with its histogram, before any token was
+    // checked.
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void keepsItsMetricsAndMemoryBoundedWhateverAnonymousClientsSend(Service service) throws Exception {
+        // Every series a flood can make, every class it loads and every pool it fills, first.
+        flood(service, 0, 200);
+        Footprint before = Footprint.of(() -> scrape(service));
+        flood(service, 200, 2_000);
+        Footprint after = Footprint.of(() -> scrape(service));
+        System.out.printf(
+                "payment-service (%s): before the flood %s, after %s, added %s%n",
+                service, before, after, after.seriesAddedSince(before));
+        assertThat(after.httpServerSeries()).as("http.server.requests series").isEqualTo(before.httpServerSeries());
+        assertThat(after.seriesAddedSince(before))
+                .as("series added: the JVM's own at most (a kind of collection not seen before), none by the requests")
+                .allSatisfy(series -> assertThat(series).startsWith("jvm_"));
+        assertThat(after.scrapeBytes())
+                .as("the scrape's size, within 5% (its values grow a digit)")
+                .isCloseTo(before.scrapeBytes(), withinPercentage(5));
+        assertThat(after.heapBytes() - before.heapBytes())
+                .as("heap kept after full collections, within 4 MB")
+                .isLessThan(4L * 1024 * 1024);
+        assertThat(scrape(service)).doesNotContain("XYZZY", "junk");
+    }
+
+    /**
+     * {@code count} rounds of requests with no valid token, each with values of its own: a made-up
+     * method (one in ten 4 KB long), two made-up paths, made-up header values and bearer tokens.
+     */
+    private static void flood(Service service, int from, int count) throws Exception {
+        for (int i = from; i < from + count; i++) {
+            String own = "junk-" + i + "-" + UUID.randomUUID();
+            String method = "XYZZY" + i + (i % 10 == 0 ? "Q".repeat(4_000) : "");
+            send(request(service, "/charges", null)
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .build());
+            send(request(service, "/" + own, null).GET().build());
+            send(request(service, "/transactions/" + own, "Bearer " + own).GET().build());
+            send(request(service, "/transactions?orderId=" + own, "Bearer " + own)
+                    .header("X-" + own, own)
+                    .header("User-Agent", own)
+                    .header(
+                            "traceparent",
+                            "00-" + UUID.randomUUID().toString().replace("-", "") + "-00f067aa0ba902b7-01")
+                    .GET()
+                    .build());
+        }
+    }
+
+    private static String scrape(Service service) {
+        try {
+            return get(service, "/actuator/prometheus", null).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A request written as it is (the JDK's client would not send every path as given), and the whole answer. */
+    private static String raw(Service service, String head, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", service.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write((head + "Connection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     // HTTP

@@ -19,7 +19,6 @@ import java.util.function.BooleanSupplier;
  */
 final class Operations {
 
-    static final String PREFIX = "/actuator/";
     static final String LIVENESS = "/actuator/health/liveness";
     static final String READINESS = "/actuator/health/readiness";
 

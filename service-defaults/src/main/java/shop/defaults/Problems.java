@@ -3,6 +3,7 @@ package shop.defaults;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -70,7 +71,24 @@ public final class Problems {
      * for a failure that is not one).
      */
     public static Handler<RoutingContext> failureHandler(Function<Throwable, @Nullable Problem> domain) {
-        return context -> send(context, problemFor(context, domain));
+        return context -> {
+            if (aborted(context)) {
+                // Nothing went wrong here and nobody is left to answer; the metrics count it (CLIENT_CLOSED).
+                // Anyone can close a connection mid-body: an ERROR with its stack would let them flood the log.
+                log.debug(
+                        "Request {} {} aborted: the client closed the connection",
+                        HttpMetrics.methodOf(context),
+                        HttpMetrics.routeOf(context));
+                return;
+            }
+            send(context, problemFor(context, domain));
+        };
+    }
+
+    /** Whether the client closed the connection before the request was whole (an upload it gave up on). */
+    private static boolean aborted(RoutingContext context) {
+        return context.failure() instanceof HttpClosedException
+                && context.response().closed();
     }
 
     static Problem problemFor(RoutingContext context, Function<Throwable, @Nullable Problem> domain) {
@@ -86,7 +104,7 @@ public final class Problems {
         }
         int status = failure instanceof HttpException http ? http.getStatusCode() : context.statusCode();
         if (status < 400 || status >= 500 && failure != null && !(failure instanceof HttpException)) {
-            log.error("Request {} {} failed", context.request().method(), routeOf(context), failure);
+            log.error("Request {} {} failed", HttpMetrics.methodOf(context), HttpMetrics.routeOf(context), failure);
             return Problem.of(500, "internal-error", "Something went wrong on our side; it has been logged");
         }
         return forStatus(status);
@@ -112,16 +130,5 @@ public final class Problems {
                         ? Problem.of(status, "internal-error", "Something went wrong on our side")
                         : Problem.of(status, "client-error", "The request cannot be served");
         };
-    }
-
-    /** The route template of a request, never its raw path (which may carry anything a client sent). */
-    public static String routeOf(RoutingContext context) {
-        String template = context.get(HttpMetrics.ROUTE_TEMPLATE);
-        if (template != null) {
-            return template;
-        }
-        var route = context.currentRoute();
-        String path = route == null ? null : route.getPath();
-        return path == null ? "UNKNOWN" : path;
     }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -57,6 +58,9 @@ public final class ServiceRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
 
+    /** Reads every request's body, up to {@link #MAX_BODY_BYTES} (413 past it), in memory only. */
+    private static final BodyHandler BODY = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+
     private final String name;
     private final Settings settings;
     private final Telemetry telemetry;
@@ -65,6 +69,7 @@ public final class ServiceRuntime {
     private final HttpMetrics httpMetrics;
     private final TlsSettings tls;
     private final List<HttpServer> servers = new ArrayList<>();
+    private final List<Router> routers = new CopyOnWriteArrayList<>();
     private final List<Supplier<Future<?>>> cleanups = Collections.synchronizedList(new ArrayList<>());
     private final long startedNanos = System.nanoTime();
     private volatile Function<Throwable, @Nullable Problem> domainProblems = failure -> null;
@@ -162,29 +167,40 @@ public final class ServiceRuntime {
 
     /**
      * A router with the shared handlers first: metrics, security headers, a malformed path refused,
-     * the in-flight limit, the operations routes (unless {@link #serveOperations} gave them a port
-     * of their own), and the problem+json failure handler.
+     * the operations routes (unless {@link #serveOperations} gave them a port of their own), the
+     * request's body read, the in-flight limit, and the problem+json failure handler.
      */
     public Router router() {
-        return router(context -> context.next());
+        return router(List.of());
     }
 
     /**
-     * As {@link #router()}, with {@code edge} run right after the metrics and security headers,
-     * before anything that may refuse the request, so that whatever it puts on the answer is on
-     * every answer (the gateway's CORS headers).
+     * As {@link #router()}, with {@code edge} run right after the metrics and security headers, in
+     * order, before anything that may refuse the request or wait for its body, so that whatever
+     * they put on the answer is on every answer (the gateway's CORS headers) and what they refuse
+     * is refused before a body is read (the gateway's framing).
+     *
+     * <p>Health and metrics are routes ahead of the in-flight limit and of anything a service adds
+     * (internal authentication): they are matched on the routed (normalised) path like every route,
+     * so no prefix of a raw path ({@code /actuator/../orders}) can pass a request around a gate.
+     * The body is read before the in-flight limit counts the request: a body that trickles in holds
+     * its connection (until its deadline, at the gateway), never one of the service's slots.
      */
-    public Router router(Handler<RoutingContext> edge) {
+    public Router router(List<Handler<RoutingContext>> edge) {
         Router router = Router.router(vertx);
         router.route().handler(httpMetrics.server());
         router.route().handler(SecurityHeaders.handler());
-        router.route().handler(edge);
+        for (Handler<RoutingContext> handler : edge) {
+            router.route().handler(handler);
+        }
         router.route().handler(ServiceRuntime::refuseMalformedPath);
-        router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
         if (!operationsApart) {
             operations.mount(router, telemetry.registry());
         }
+        router.route().handler(BODY);
+        router.route().handler(InFlightLimit.handler(settings.integer("SHOP_MAX_IN_FLIGHT", 128, 0, 100_000)));
         problemHandlers(router);
+        routers.add(router);
         return router;
     }
 
@@ -212,6 +228,8 @@ public final class ServiceRuntime {
         operationsApart = true;
         Router router = Router.router(vertx);
         router.route().handler(SecurityHeaders.handler());
+        // Routing would fail on such a path, with a 500 anyone could cause (and an ERROR in the log).
+        router.route().handler(ServiceRuntime::refuseMalformedPath);
         operations.mount(router, telemetry.registry());
         problemHandlers(router);
         HttpServer server = vertx.createHttpServer(serverOptions(port))
@@ -228,11 +246,6 @@ public final class ServiceRuntime {
         });
     }
 
-    /** Reads request bodies up to {@link #MAX_BODY_BYTES} (413 past it), in memory only. */
-    public static BodyHandler bodyHandler() {
-        return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
-    }
-
     /**
      * Serves the router on {@code port}, one server per event loop, and marks the service ready
      * once all listen.
@@ -247,6 +260,7 @@ public final class ServiceRuntime {
      */
     public Future<Void> serve(
             Handler<HttpServerRequest> requests, int port, @Nullable Handler<HttpConnection> connections) {
+        httpMetrics.learnRoutes(routers);
         HttpServerOptions options = serverOptions(port);
         // The public port only: the management port stays plain HTTP, inside the cluster, for probes and scrapes.
         tls.applyTo(options);

@@ -2,19 +2,28 @@ package shop.defaults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Promise;
 import io.vertx.ext.web.Router;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The shared server defaults, over real HTTP: operations routes, problems, headers, limits, metrics. */
 class ServiceRuntimeIntegrationTest {
@@ -25,6 +34,7 @@ class ServiceRuntimeIntegrationTest {
     private static int port;
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final Promise<Void> release = Promise.promise();
+    private static volatile Promise<Void> held = Promise.promise();
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,7 +59,10 @@ class ServiceRuntimeIntegrationTest {
         router.get("/slow")
                 .handler(context ->
                         release.future().onComplete(done -> context.response().end("done")));
-        router.post("/json").handler(ServiceRuntime.bodyHandler()).handler(context -> {
+        router.get("/held")
+                .handler(context ->
+                        held.future().onComplete(done -> context.response().end("released")));
+        router.post("/json").handler(context -> {
             StrictJson.requireJson(context);
             context.response().end("ok");
         });
@@ -171,6 +184,107 @@ class ServiceRuntimeIntegrationTest {
         assertThat(slow.get(5, TimeUnit.SECONDS).body()).isEqualTo("done");
     }
 
+    // Defect: the in-flight limit let through any raw path under /actuator/, which routing then
+    // normalised: /actuator/../things/1 was worked on past the limit.
+
+    @Test
+    void decidesTheInFlightLimitOnTheRoutedPath() throws Exception {
+        held = Promise.promise();
+        CompletableFuture<HttpResponse<String>> holding =
+                http.sendAsync(HttpRequest.newBuilder(uri("/held")).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            while (get("/things/1").statusCode() != 503) {
+                assertThat(holding).as("the held request is still in progress").isNotDone();
+            }
+            for (String path : List.of(
+                    "/actuator/../things/1",
+                    "/actuator/%2e%2e/things/1",
+                    "/actuator/%2E%2E/things/1",
+                    "/actuator/health/../../things/1",
+                    "/actuator/;/../../things/1",
+                    "/actuator//../things/1",
+                    "//actuator/../things/1")) {
+                assertThat(raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n"))
+                        .as(path)
+                        .startsWith("HTTP/1.1 503")
+                        .contains("urn:shop:problem:overloaded");
+            }
+            assertThat(raw("GET /actuator/health/readiness HTTP/1.1\r\nHost: x\r\n"))
+                    .as("the probes' own routes are never refused")
+                    .startsWith("HTTP/1.1 200");
+        } finally {
+            held.complete();
+        }
+        assertThat(holding.get(5, TimeUnit.SECONDS).body()).isEqualTo("released");
+    }
+
+    // Defect: a client that closed its connection mid-body was counted as 200 SUCCESS and logged as an
+    // ERROR with a stack trace: anyone could flood the error log and lift the success rate.
+
+    @Test
+    void countsAnAbortedUploadAsClientClosedAndLogsItBelowError() throws Exception {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger problems = (Logger) LoggerFactory.getLogger(Problems.class);
+        Level level = problems.getLevel();
+        problems.setLevel(Level.DEBUG);
+        problems.addAppender(logged);
+        try {
+            double before = count(scrape(), "POST", "UNKNOWN", "CLIENT_CLOSED", HttpMetrics.UNMATCHED);
+            for (int i = 0; i < 3; i++) {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.getOutputStream()
+                            .write(("POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                            + "Content-Length: 100\r\n\r\n{\"half\":")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    Thread.sleep(200);
+                }
+            }
+            // Counted when the server sees the connection close, a moment after the client has closed it.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (count(scrape(), "POST", "UNKNOWN", "CLIENT_CLOSED", HttpMetrics.UNMATCHED) < before + 3
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(count(scrape(), "POST", "UNKNOWN", "CLIENT_CLOSED", HttpMetrics.UNMATCHED))
+                    .isEqualTo(before + 3);
+            assertThat(scrape())
+                    .as("nothing counted as answered")
+                    .doesNotContain("method=\"POST\",outcome=\"SUCCESS\"")
+                    .doesNotContain("method=\"POST\",outcome=\"SERVER_ERROR\"");
+            assertThat(logged.list).hasSize(3).allSatisfy(event -> {
+                assertThat(event.getLevel()).isEqualTo(Level.DEBUG);
+                assertThat(event.getThrowableProxy()).as("no stack trace").isNull();
+                assertThat(event.getFormattedMessage())
+                        .isEqualTo("Request POST unmatched aborted: the client closed the connection");
+            });
+        } finally {
+            problems.detachAppender(logged);
+            problems.setLevel(level);
+        }
+    }
+
+    @Test
+    void countsMethodsAndPathsItDoesNotRouteInOneSeriesEach() throws Exception {
+        String before = scrape();
+        for (int i = 0; i < 50; i++) {
+            raw("BREW" + i + " /things/" + i + " HTTP/1.1\r\nHost: x\r\n");
+            raw("PATCH /things/" + i + " HTTP/1.1\r\nHost: x\r\n");
+            raw("GET /nowhere-" + i + " HTTP/1.1\r\nHost: x\r\n");
+        }
+        String after = scrape();
+        assertThat(after).doesNotContain("BREW", "PATCH", "nowhere");
+        assertThat(count(after, "other", "CLIENT_ERROR", "405", HttpMetrics.UNMATCHED)
+                        - count(before, "other", "CLIENT_ERROR", "405", HttpMetrics.UNMATCHED))
+                .as("methods no route takes, on a path a route takes: one series")
+                .isEqualTo(100);
+        assertThat(count(after, "GET", "CLIENT_ERROR", "404", HttpMetrics.UNMATCHED)
+                        - count(before, "GET", "CLIENT_ERROR", "404", HttpMetrics.UNMATCHED))
+                .as("paths no route takes: one series")
+                .isEqualTo(50);
+    }
+
     @Test
     void countsRequestsByRouteTemplate() throws Exception {
         get("/things/7");
@@ -179,6 +293,20 @@ class ServiceRuntimeIntegrationTest {
                 .contains(
                         "http_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"/things/{id}\"}")
                 .contains("http_server_requests_seconds_bucket", "jvm_memory_used_bytes");
+    }
+
+    private static String scrape() throws Exception {
+        return get("/actuator/prometheus").body();
+    }
+
+    /** The count of {@code http.server.requests} with these labels in a scrape (0 when there is no such series). */
+    private static double count(String scrape, String method, String outcome, String status, String uri) {
+        String series = "http_server_requests_seconds_count{method=\"%s\",outcome=\"%s\",status=\"%s\",uri=\"%s\"} "
+                .formatted(method, outcome, status, uri);
+        return scrape.lines()
+                .filter(line -> line.startsWith(series))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length())))
+                .sum();
     }
 
     /** A request written as it is (the JDK's client refuses to send malformed ones), and the whole answer. */

@@ -50,7 +50,13 @@ public final class ClientConnections implements Handler<HttpConnection> {
 
     private final int maxPerAddress;
     private final ClientAddresses addresses;
+    /**
+     * The open connections, and how many each client address has open. Bounded by the connections
+     * open now (the process's file descriptors), whatever clients send: an entry goes when its
+     * connection closes, an address's when its last one does.
+     */
     private final ConcurrentHashMap<HttpConnection, Tracked> open = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
 
     ClientConnections(int maxPerAddress, ClientAddresses addresses) {

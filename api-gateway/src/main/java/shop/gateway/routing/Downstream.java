@@ -47,6 +47,8 @@ public final class Downstream {
 
     private static final Logger log = LoggerFactory.getLogger(Downstream.class);
 
+    private static final String PASS_BODY_ON = "shop.pass-body-on";
+
     /** Connections per service: as many as requests the gateway works on at once (its in-flight limit). */
     private static final int POOL_SIZE = 128;
 
@@ -99,6 +101,14 @@ public final class Downstream {
                 downstreams.readTimeout().toMillis());
     }
 
+    /**
+     * Marks a request whose body goes on to the service: its operation takes one. Every request's
+     * body is read (so that a slow one holds no slot while it arrives); any other's is dropped.
+     */
+    public static void passBodyOn(RoutingContext context) {
+        context.put(PASS_BODY_ON, true);
+    }
+
     /** The handler: the request goes to the service as it came (path, query, body), for the authenticated caller. */
     public void forward(RoutingContext context) {
         RequestOptions options = new RequestOptions()
@@ -114,7 +124,7 @@ public final class Downstream {
                 options.putHeader(name, value);
             }
         }
-        Buffer body = context.body().available() ? context.body().buffer() : null;
+        Buffer body = context.get(PASS_BODY_ON, false) ? context.body().buffer() : null;
         String route = RouteTemplate.of(context);
         long started = System.nanoTime();
         log.debug("{} {} -> {}", options.getMethod(), route, service);

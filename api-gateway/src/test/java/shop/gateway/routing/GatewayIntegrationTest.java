@@ -1,17 +1,27 @@
 package shop.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +34,7 @@ import shop.gateway.FakeService.Answer;
 import shop.gateway.FakeService.Received;
 import shop.gateway.GatewayUnderTest;
 import shop.gateway.RawHttp;
+import shop.testing.Footprint;
 import shop.testing.TestTokens;
 
 /**
@@ -496,6 +507,190 @@ class GatewayIntegrationTest {
                         "http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/orders/{id}\"}")
                 .contains("http_server_requests_seconds_bucket")
                 .doesNotContain(FakeService.ORDER_ID);
+    }
+
+    // Defect: every method token a client sent became a metric series with its histogram: 40 requests with long
+    // made-up methods, and no key, made the next scrape exhaust the heap, and the gateway exited.
+
+    @Test
+    void keepsItsMetricsAndMemoryBoundedWhateverAnonymousClientsSend() {
+        // Every series a flood can make, every class it loads and every pool it fills, first.
+        flood(0, 200);
+        orderService.forget();
+        Footprint before = Footprint.of(GatewayIntegrationTest::scrape);
+        flood(200, 2_000);
+        orderService.forget();
+        Footprint after = Footprint.of(GatewayIntegrationTest::scrape);
+        System.out.printf(
+                "gateway: before the flood %s, after %s, added %s%n", before, after, after.seriesAddedSince(before));
+        assertThat(after.httpServerSeries()).as("http.server.requests series").isEqualTo(before.httpServerSeries());
+        assertThat(after.seriesAddedSince(before))
+                .as("series added: the JVM's own at most (a kind of collection not seen before), none by the requests")
+                .allSatisfy(series -> assertThat(series).startsWith("jvm_"));
+        assertThat(after.scrapeBytes())
+                .as("the scrape's size, within 5% (its values grow a digit)")
+                .isCloseTo(before.scrapeBytes(), withinPercentage(5));
+        assertThat(after.heapBytes() - before.heapBytes())
+                .as("heap kept after full collections, within 4 MB")
+                .isLessThan(4L * 1024 * 1024);
+        assertThat(scrape()).doesNotContain("XYZZY", "junk");
+    }
+
+    /**
+     * {@code count} rounds of requests without a key, each with values of its own: a made-up method
+     * (one in ten 4 KB long), two made-up paths, made-up header values (and, from 100 client
+     * addresses of their own, a made-up bearer token and {@code X-Forwarded-For}).
+     */
+    private static void flood(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            String own = "junk-" + i + "-" + UUID.randomUUID();
+            String method = "XYZZY" + i + (i % 10 == 0 ? "Q".repeat(4_000) : "");
+            gateway.sendUnchecked(gateway.request("/orders").method(method, HttpRequest.BodyPublishers.noBody()));
+            gateway.sendUnchecked(gateway.request("/" + own));
+            gateway.sendUnchecked(gateway.request("/orders/" + own + "/refund/" + i));
+            gateway.sendUnchecked(gateway.request("/products")
+                    .header("X-" + own, own)
+                    .header("Idempotency-Key", own)
+                    .header("User-Agent", own)
+                    .header("Accept", i % 2 == 0 ? "application/json" : "application/" + own)
+                    .header("traceparent", "00-" + hex(32) + "-" + hex(16) + "-01"));
+            if (i % 5 == 0) {
+                RawHttp.send(
+                        "127.0.3." + (1 + i / 5 % 100),
+                        gateway.port(),
+                        RawHttp.request(
+                                "GET",
+                                "/orders?" + own,
+                                "Authorization: Bearer " + own + "\r\nX-Forwarded-For: 10." + i % 250 + ".0.1\r\n",
+                                new byte[0]));
+            }
+        }
+    }
+
+    private static String hex(int digits) {
+        StringBuilder hex = new StringBuilder(digits);
+        for (int i = 0; i < digits; i++) {
+            hex.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
+        }
+        return hex.toString();
+    }
+
+    private static String scrape() {
+        return gateway.sendUnchecked(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.managementPort() + "/actuator/prometheus")))
+                .body();
+    }
+
+    // Defect: 200 connections from one address that sent a head and one byte of body held the in-flight limit's
+    // every slot until their body's deadline: another client's orders were answered 503, 0 of 5 accepted.
+
+    @Test
+    void answersAnotherClientsOrdersWhileHundredsOfBodiesTrickleInFromOneAddress() throws Exception {
+        List<SocketChannel> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                SocketChannel channel = SocketChannel.open();
+                channel.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+                channel.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), gateway.port()));
+                channel.write(ByteBuffer.wrap(("POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 100\r\n\r\n{")
+                        .getBytes(StandardCharsets.US_ASCII)));
+                // Non-blocking: a read that finds nothing says "still waiting" at once.
+                channel.configureBlocking(false);
+                slow.add(channel);
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(gateway.post("/orders", GREGOR, "{\"item\":\"cap\"}").statusCode())
+                        .as("order %d of another client", i + 1)
+                        .isEqualTo(201);
+            }
+            ByteBuffer answer = ByteBuffer.allocate(1024);
+            for (SocketChannel channel : slow) {
+                assertThat(channel.read(answer))
+                        .as("a slow body still waiting, its connection open, meanwhile")
+                        .isZero();
+            }
+        } finally {
+            for (SocketChannel channel : slow) {
+                channel.close();
+            }
+        }
+    }
+
+    // Defect: the in-flight limit let through any raw path under /actuator/, which routing then normalised:
+    // POST /actuator/../orders was worked on past it.
+
+    @Test
+    void decidesTheInFlightLimitOnTheRoutedPath() throws Exception {
+        try (GatewayUnderTest limited = GatewayUnderTest.start(Map.of(
+                "SHOP_PROFILE", "local",
+                "SHOP_RATE_LIMIT", "0",
+                "SHOP_MAX_IN_FLIGHT", "1",
+                "ORDER_SERVICE_URL", orderService.url(),
+                "PAYMENT_SERVICE_URL", paymentService.url()))) {
+            orderService.answer(Answer.json(200, FakeService.ORDER).after(Duration.ofSeconds(3)));
+            var holding = HttpClient.newHttpClient()
+                    .sendAsync(
+                            limited.request("/orders/" + FakeService.ORDER_ID)
+                                    .header("Authorization", "Bearer " + GREGOR)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            orderService.next();
+            for (String path : List.of(
+                    "/actuator/../orders",
+                    "/actuator/%2e%2e/orders",
+                    "/actuator/health/../../orders",
+                    "/actuator/;/../../orders",
+                    "/actuator//../orders",
+                    "//actuator/../orders")) {
+                String answer = RawHttp.send(
+                        limited.port(),
+                        RawHttp.request(
+                                "POST",
+                                path,
+                                "Authorization: Bearer " + GREGOR + "\r\nContent-Type: application/json\r\n",
+                                "{\"item\":\"cap\"}".getBytes(StandardCharsets.US_ASCII)));
+                assertThat(RawHttp.status(answer)).as(path).isEqualTo(503);
+                assertThat(answer).as(path).contains("urn:shop:problem:overloaded");
+            }
+            assertThat(holding.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(orderService.receivedNothing()).as("no order passed on").isTrue();
+        }
+    }
+
+    @Test
+    void servesNoOperationsRouteOnThePublicPortAndNothingElseOnTheManagementPort() {
+        for (String path : List.of(
+                "/actuator/prometheus",
+                "//actuator/prometheus",
+                "/actuator/./prometheus",
+                "/%61ctuator/prometheus",
+                "/products/../actuator/prometheus",
+                "/products/%2e%2e/actuator/prometheus",
+                "/actuator;/prometheus",
+                "/actuator/health/readiness;")) {
+            String answer = RawHttp.send(gateway.port(), RawHttp.request("GET", path, "", new byte[0]));
+            assertThat(RawHttp.status(answer)).as("public " + path).isEqualTo(404);
+            assertThat(answer).as("public " + path).doesNotContain("jvm_", "UP");
+        }
+        for (String path : List.of(
+                "/orders",
+                "/products",
+                "/actuator/../products",
+                "/actuator/%2e%2e/products",
+                "/actuator/health/../../products",
+                "//products",
+                "/actuator;/../products",
+                "/actuator/prometheus/..;/../products")) {
+            String answer = RawHttp.send(gateway.managementPort(), RawHttp.request("GET", path, "", new byte[0]));
+            assertThat(RawHttp.status(answer)).as("management " + path).isEqualTo(404);
+            assertThat(answer).as("management " + path).contains("application/problem+json");
+        }
+        assertThat(RawHttp.status(RawHttp.send(
+                        gateway.managementPort(), RawHttp.request("GET", "/actuator/%zz", "", new byte[0]))))
+                .as("a path that does not decode")
+                .isEqualTo(400);
+        assertThat(orderService.receivedNothing()).as("nothing passed on").isTrue();
     }
 
     private static String type(HttpResponse<String> response) {

@@ -8,10 +8,12 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -545,6 +547,56 @@ class OrderServiceIntegrationTest {
         assertThat(send(request("/orders", null).header("Authorization", noUser).GET())
                         .status())
                 .isEqualTo(401);
+    }
+
+    // Defect: /actuator/../products answered 200 without any token: internal authentication let through any raw
+    // path under /actuator/, which routing then normalised.
+
+    @Test
+    void takesNoCallWithoutATokenHoweverItsPathIsSpelled() throws Exception {
+        long orders = orderCount();
+        for (String path : List.of(
+                "/actuator/../products",
+                "/actuator/%2e%2e/products",
+                "/actuator/%2E%2E/orders",
+                "/actuator/health/../../products",
+                "/actuator/;/../../products",
+                "/actuator//../admin/summary",
+                "//actuator/../products",
+                "/actuator;/../products",
+                "/actuator/unknown")) {
+            assertThat(raw("GET " + path + " HTTP/1.1\r\nHost: x\r\n", ""))
+                    .as("GET " + path)
+                    .startsWith("HTTP/1.1 401")
+                    .contains("urn:shop:problem:unauthenticated")
+                    .doesNotContain("t-shirt");
+        }
+        String order = "{\"item\":\"t-shirt\",\"customer\":\"Gregor\"}";
+        for (String path :
+                List.of("/actuator/../orders", "/actuator/%2e%2e/orders", "/actuator/health/..;/../../orders")) {
+            assertThat(raw(
+                            "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: " + order.length() + "\r\n",
+                            order))
+                    .as("POST " + path)
+                    .startsWith("HTTP/1.1 401");
+        }
+        assertThat(count(database, "select count(*) from orders"))
+                .as("nothing stored")
+                .isEqualTo(orders);
+        assertThat(raw("GET /actuator/health/readiness HTTP/1.1\r\nHost: x\r\n", ""))
+                .as("the probes' own routes stay open")
+                .startsWith("HTTP/1.1 200");
+    }
+
+    /** A request written as it is (the JDK's client would not send every path as given), and the whole answer. */
+    private String raw(String head, String body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", service.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write((head + "Connection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test

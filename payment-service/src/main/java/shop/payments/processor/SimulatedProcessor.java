@@ -11,8 +11,9 @@ import shop.defaults.Money;
  * of real processors. Its tokens name the behaviour of the card they stand for
  * ({@code tok_sim_card_declined}), so they can be kept, and charged later, without the number.
  * {@code 4000000000000119} fails transiently on the first attempt for an order and succeeds when
- * retried; the processor remembers those first attempts in memory, as a remote one would. One
- * instance serves every event loop, hence the concurrent set.
+ * retried; the processor remembers those first attempts in memory, as a remote one would, until
+ * the retry: so it holds the orders waiting for theirs, not every order ever charged with that
+ * card. One instance serves every event loop, hence the concurrent set.
  */
 public final class SimulatedProcessor implements PaymentProcessor {
 
@@ -52,9 +53,18 @@ public final class SimulatedProcessor implements PaymentProcessor {
             case PREFIX + "card_declined" -> CARD_DECLINED;
             case PREFIX + "insufficient_funds" -> NO_FUNDS;
             case PREFIX + "incorrect_number" -> INCORRECT_NUMBER;
-            case PREFIX + "transient_error" -> transientFailuresSeen.add(orderId) ? PROCESSING_ERROR : APPROVED;
+            case PREFIX + "transient_error" -> failsFirstTime(orderId);
             default -> APPROVED;
         };
+    }
+
+    /** A first attempt fails for now; the retry is approved, and the order forgotten. */
+    private Future<ProcessorOutcome> failsFirstTime(UUID orderId) {
+        if (transientFailuresSeen.remove(orderId)) {
+            return APPROVED;
+        }
+        transientFailuresSeen.add(orderId);
+        return PROCESSING_ERROR;
     }
 
     @Override

@@ -38,6 +38,18 @@ class SimulatedProcessorTest {
                 .isInstanceOf(ProcessorOutcome.Unavailable.class);
     }
 
+    // Defect: every order ever charged with the transient card stayed in the processor's memory.
+
+    @Test
+    void forgetsAnOrderOnceItsRetryIsApproved() {
+        UUID order = UUID.randomUUID();
+        charge(order, SimulatedProcessor.TRANSIENT_ERROR);
+        assertThat(charge(order, SimulatedProcessor.TRANSIENT_ERROR)).isEqualTo(new ProcessorOutcome.Approved());
+        assertThat(charge(order, SimulatedProcessor.TRANSIENT_ERROR))
+                .as("forgotten after its retry: a new first attempt")
+                .isInstanceOf(ProcessorOutcome.Unavailable.class);
+    }
+
     @Test
     void tokenizesWithoutKeepingTheNumber() {
         assertThat(processor.tokenize("4000000000000002")).isEqualTo("tok_sim_card_declined");
