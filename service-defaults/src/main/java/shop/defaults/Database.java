@@ -2,6 +2,7 @@ package shop.defaults;
 
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.jdbcclient.JDBCPool;
@@ -53,6 +54,9 @@ public final class Database {
      */
     private static final Set<String> UNAVAILABLE_CLASSES = Set.of("08", "53", "57");
 
+    /** How long a starting service waits for its database's first answer before it gives up. */
+    private static final Duration START_WAIT = Duration.ofSeconds(30);
+
     private Database() {}
 
     /** Migrates (on a worker thread), then opens the pool; the runtime closes it at shutdown. */
@@ -61,7 +65,7 @@ public final class Database {
             migrate(settings);
             return null;
         });
-        return migrated.map(done -> {
+        return migrated.compose(done -> {
             Pool pool = pool(runtime, settings);
             Gauge.builder("db.pool.connections", pool, Pool::size)
                     .description("Connections the service's database pool holds open")
@@ -70,7 +74,25 @@ public final class Database {
             DatabaseProbe probe = DatabaseProbe.start(runtime.vertx(), pool, settings.deadline());
             runtime.readyOnlyWhile("database", probe::reachable);
             runtime.databaseProblems(Database::problemOf);
-            return pool;
+            return firstAnswer(runtime.vertx(), pool, System.nanoTime() + START_WAIT.toNanos())
+                    .map(pool);
+        });
+    }
+
+    /**
+     * The pool's first connection, asked for again until the database answers or {@link
+     * #START_WAIT} has passed: on a loaded machine the first one (and the client's first classes)
+     * can take longer than the pool's 2 s wait, which is meant for requests, not for a start.
+     */
+    private static Future<Void> firstAnswer(Vertx vertx, Pool pool, long giveUpAtNanos) {
+        return pool.query("SELECT 1").execute().<Void>mapEmpty().recover(failure -> {
+            if (System.nanoTime() > giveUpAtNanos) {
+                return Future.failedFuture(new IllegalStateException(
+                        "The database did not answer within " + START_WAIT.toSeconds() + " s of start: " + failure,
+                        failure));
+            }
+            log.info("Waiting for the database's first answer: {}", failure.toString());
+            return vertx.timer(200).compose(later -> firstAnswer(vertx, pool, giveUpAtNanos));
         });
     }
 
