@@ -173,10 +173,17 @@ public final class ServiceRuntime {
                 .failureHandler(
                         context -> Problems.failureHandler(domainProblems).handle(context));
         // Refusals of vertx-web's own (no route, a method not served here) answer problems too.
-        for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
+        for (int status : new int[] {400, 404, 406, 413, 415, 500}) {
             router.errorHandler(
                     status, context -> Problems.failureHandler(domainProblems).handle(context));
         }
+        router.errorHandler(405, context -> {
+            String allowed = AllowedMethods.of(router, context.normalizedPath());
+            if (!allowed.isEmpty()) {
+                context.response().putHeader(HttpHeaders.ALLOW, allowed);
+            }
+            Problems.failureHandler(domainProblems).handle(context);
+        });
     }
 
     /**
@@ -191,6 +198,7 @@ public final class ServiceRuntime {
         operations.mount(router, telemetry.registry());
         problemHandlers(router);
         HttpServer server = vertx.createHttpServer(serverOptions(port))
+                .connectionHandler(StrictHttp1::install)
                 .invalidRequestHandler(ServiceRuntime::refuseMalformed)
                 .requestHandler(router);
         servers.add(server);
@@ -230,11 +238,14 @@ public final class ServiceRuntime {
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             HttpServer server = vertx.createHttpServer(options)
+                    .connectionHandler(connection -> {
+                        StrictHttp1.install(connection);
+                        if (connections != null) {
+                            connections.handle(connection);
+                        }
+                    })
                     .invalidRequestHandler(ServiceRuntime::refuseMalformed)
                     .requestHandler(requests);
-            if (connections != null) {
-                server.connectionHandler(connections);
-            }
             servers.add(server);
             listening.add(server.listen());
         }
@@ -282,7 +293,8 @@ public final class ServiceRuntime {
 
     /**
      * A request the HTTP decoder refused before any route (a line or headers too long, a control
-     * character in a header): a problem like every other refusal, and the connection closed.
+     * character in a header), or {@link StrictHttp1} did (another HTTP version, two {@code Host}
+     * headers): a problem like every other refusal, and the connection closed.
      */
     private static void refuseMalformed(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();

@@ -525,6 +525,10 @@ class GatewayIntegrationTest {
                 .method("PATCH", HttpRequest.BodyPublishers.noBody()));
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.body()).doesNotContain("PATCH");
+        assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET, POST");
+        HttpResponse<String> getARefund = gateway.get("/orders/6f1c2b1e-2f0a-4c57-9d43-5b8f1e0a9c11/refund", GREGOR);
+        assertThat(getARefund.statusCode()).isEqualTo(405);
+        assertThat(getARefund.headers().firstValue("Allow")).hasValue("POST");
         assertThat(gateway.send(gateway.request("/orders")
                                 .header("Authorization", "Bearer " + GREGOR)
                                 .DELETE())
