@@ -580,6 +580,11 @@ class OrderServiceIntegrationTest {
         assertThat(fraction.body()).contains("quantity");
         assertThat(place("Gregor", "{\"item\":\"cap\",\"price\":-3}", null).status())
                 .isEqualTo(400);
+        var cardInToken = place("Gregor", "{\"item\":\"cap\",\"paymentMethod\":\"tok_4111111111111111\"}", null);
+        assertThat(cardInToken.status()).isEqualTo(400);
+        assertThat(cardInToken.body())
+                .contains("paymentMethod", "holds a card number")
+                .doesNotContain("4111");
         var script = place("Gregor", "{\"item\":\"cap\",\"paymentMethod\":\"<script>\"}", null);
         assertThat(script.status()).isEqualTo(400);
         assertThat(script.body()).doesNotContain("<script>");
