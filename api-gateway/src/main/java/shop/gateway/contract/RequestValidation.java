@@ -21,6 +21,7 @@ import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Problem;
 import shop.defaults.ProblemException;
@@ -48,6 +49,9 @@ public final class RequestValidation {
 
     private final SchemaRepository schemas;
 
+    private static final String NOT_UTF_8 =
+            "The request body must be JSON in UTF-8 (application/json, with no charset or charset=utf-8)";
+
     public RequestValidation(Vertx vertx, ApiContract contract) {
         OpenAPIContract compiled = CompiledSchemas.of(contract.openApi());
         this.validator = new RequestValidatorImpl(vertx, compiled);
@@ -62,12 +66,7 @@ public final class RequestValidation {
             }
             for (Parameter parameter : operation.getParameters()) {
                 // Two values for one would be read one way here and maybe the other way by a proxy or the service.
-                if (parameter.getIn() == Location.HEADER
-                        && context.request()
-                                        .headers()
-                                        .getAll(parameter.getName())
-                                        .size()
-                                > 1) {
+                if (parameter.getIn() == Location.HEADER && sentTwice(context, parameter.getName())) {
                     context.fail(new ProblemException(Problem.invalidField(parameter.getName(), "must be sent once")));
                     return;
                 }
@@ -99,20 +98,9 @@ public final class RequestValidation {
             context.fail(new ProblemException(Problems.forStatus(415)));
             return false;
         }
-        for (Map.Entry<String, String> parameter :
-                context.parsedHeaders().contentType().parameters().entrySet()) {
-            if (parameter.getKey().strip().equalsIgnoreCase("charset")
-                    && !"utf-8"
-                            .equalsIgnoreCase(
-                                    String.valueOf(parameter.getValue()).strip())) {
-                context.fail(
-                        new ProblemException(
-                                Problem.of(
-                                        415,
-                                        "unsupported-media-type",
-                                        "The request body must be JSON in UTF-8 (application/json, with no charset or charset=utf-8)")));
-                return false;
-            }
+        if (charset(context).filter(name -> !name.equalsIgnoreCase("utf-8")).isPresent()) {
+            context.fail(new ProblemException(Problem.of(415, "unsupported-media-type", NOT_UTF_8)));
+            return false;
         }
         for (String coding : context.request().headers().getAll(HttpHeaders.CONTENT_ENCODING)) {
             if (!"identity".equalsIgnoreCase(coding.strip())) {
@@ -129,6 +117,18 @@ public final class RequestValidation {
             return false;
         }
         return true;
+    }
+
+    private static boolean sentTwice(RoutingContext context, String header) {
+        return context.request().headers().getAll(header).size() > 1;
+    }
+
+    /** The {@code charset} the {@code Content-Type} names, if it names one (in any case). */
+    private static Optional<String> charset(RoutingContext context) {
+        return context.parsedHeaders().contentType().parameters().entrySet().stream()
+                .filter(parameter -> parameter.getKey().strip().equalsIgnoreCase("charset"))
+                .map(parameter -> String.valueOf(parameter.getValue()).strip())
+                .findFirst();
     }
 
     /**
