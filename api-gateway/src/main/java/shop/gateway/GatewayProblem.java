@@ -74,6 +74,15 @@ public abstract sealed class GatewayProblem extends RuntimeException {
         }
     }
 
+    /** A body sent content-coded (gzip, deflate...): the API reads bodies as they are sent only. */
+    public static final class UnsupportedContentEncoding extends GatewayProblem {
+
+        public UnsupportedContentEncoding() {
+            super("The request body must be sent as is: no Content-Encoding, or Content-Encoding: identity"
+                    + " (gzip, deflate, br and others are not accepted)");
+        }
+    }
+
     /**
      * A call that may have been carried out: the service had it, then gave no answer in time or
      * closed the connection without one. Not to be repeated blindly, as it may have placed an order.

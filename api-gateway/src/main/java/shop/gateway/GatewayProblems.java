@@ -12,6 +12,7 @@ import shop.gateway.GatewayProblem.OutcomeUnknown;
 import shop.gateway.GatewayProblem.RateLimited;
 import shop.gateway.GatewayProblem.ServiceUnavailable;
 import shop.gateway.GatewayProblem.TooManyFailedAuthentications;
+import shop.gateway.GatewayProblem.UnsupportedContentEncoding;
 
 /** The answers to the gateway's own refusals: the one place that knows their status, type and headers. */
 public final class GatewayProblems {
@@ -36,6 +37,7 @@ public final class GatewayProblems {
             case NotAuthenticated refused -> Problem.of(401, "unauthenticated", detail);
             case AdminOnly refused -> Problem.of(403, "forbidden", detail);
             case NotAcceptable refused -> Problem.of(406, "not-acceptable", detail);
+            case UnsupportedContentEncoding refused -> Problem.of(415, "unsupported-media-type", detail);
             case RateLimited refused -> Problem.of(429, "too-many-requests", detail);
             case TooManyFailedAuthentications refused -> Problem.of(429, "too-many-requests", detail);
             case ServiceUnavailable refused -> Problem.of(503, "service-unavailable", detail);
@@ -53,6 +55,8 @@ public final class GatewayProblems {
             case ServiceUnavailable refused -> response.putHeader(HttpHeaders.RETRY_AFTER, "1");
             case AdminOnly refused -> {}
             case NotAcceptable refused -> {}
+            // RFC 9110 15.5.16: the codings that would have been accepted.
+            case UnsupportedContentEncoding refused -> response.putHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
             // No Retry-After: repeating the call is what might place a second order.
             case OutcomeUnknown unknown -> {}
         }

@@ -1,6 +1,8 @@
 package shop.defaults;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Where a service's database is and how it is used.
@@ -14,6 +16,8 @@ import java.time.Duration;
  */
 public record DatabaseSettings(String url, String user, String password, int poolSize, Duration statementTimeout) {
 
+    private static final String H2_FILE = "jdbc:h2:file:";
+
     /** How long a request waits for a connection of the pool before it is refused (503). */
     public static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -23,14 +27,20 @@ public record DatabaseSettings(String url, String user, String password, int poo
         }
     }
 
+    /**
+     * The settings of database {@code name}; for the embedded one, its folder and files are made
+     * owner-only on the way ({@link OwnerOnlyFiles}: file I/O, once at start).
+     */
     public static DatabaseSettings from(Settings settings, String name) {
         String url = settings.text("SHOP_DB_URL", h2Url(settings.text("SHOP_DATA_DIR", "./data") + "/" + name));
-        return new DatabaseSettings(
+        DatabaseSettings read = new DatabaseSettings(
                 url,
                 settings.text("SHOP_DB_USER", url.startsWith("jdbc:h2:") ? "sa" : "postgres"),
                 settings.text("SHOP_DB_PASSWORD", ""),
                 settings.integer("SHOP_DB_POOL_SIZE", 10, 1, 200),
                 settings.duration("SHOP_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(2)));
+        read.h2File().ifPresent(OwnerOnlyFiles::h2);
+        return read;
     }
 
     /**
@@ -44,9 +54,18 @@ public record DatabaseSettings(String url, String user, String password, int poo
         return statementTimeout.plusSeconds(1);
     }
 
+    /** The embedded database's file, without H2's {@code .mv.db}; empty for PostgreSQL or H2 in memory. */
+    public Optional<Path> h2File() {
+        if (!url.startsWith(H2_FILE)) {
+            return Optional.empty();
+        }
+        int options = url.indexOf(';');
+        return Optional.of(Path.of(url.substring(H2_FILE.length(), options < 0 ? url.length() : options)));
+    }
+
     /** An H2 file database that speaks the PostgreSQL dialect Shop's SQL is written in. */
     public static String h2Url(String file) {
-        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        return H2_FILE + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
     }
 
     public boolean postgres() {

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public class InternalTokens {
 
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
+    private static final Duration WHOLE_SECONDS = Duration.ofSeconds(1);
     private static final int CACHED = 10_000;
     private static final Logger log = LoggerFactory.getLogger(InternalTokens.class);
 
@@ -184,9 +185,26 @@ public class InternalTokens {
         return token.serialize();
     }
 
+    private boolean withinTtl(JWTClaimsSet claims, Instant now) {
+        if (claims.getIssueTime() == null) {
+            return false;
+        }
+        Instant issued = claims.getIssueTime().toInstant();
+        Instant expires = claims.getExpirationTime().toInstant();
+        // The claims are whole seconds: a token's life may come out a second longer than it was made.
+        return !issued.isAfter(now.plus(CLOCK_SKEW))
+                && !expires.isAfter(issued.plus(ttl).plus(WHOLE_SECONDS))
+                && !expires.isAfter(now.plus(ttl).plus(CLOCK_SKEW));
+    }
+
     /**
      * The call a token proves: signed with a key this service takes (its {@code kid}), by the
-     * service that key belongs to, unexpired, and meant for this service. Null for any other.
+     * service that key belongs to, unexpired, meant for this service, and no longer-lived than
+     * this service's TTL: issued ({@code iat}) no later than now, with no more than the TTL
+     * between {@code iat} and {@code exp}, and expiring no later than now plus the TTL (each
+     * give or take the clock skew). A token with a life of years, were its key ever copied,
+     * would speak for its caller long after the key had been rotated out of mind. Null for any
+     * other.
      */
     public @Nullable InternalCall verify(String token) {
         Instant now = clock.instant();
@@ -208,6 +226,7 @@ public class InternalTokens {
             if (claims.getExpirationTime() == null
                     || !key.from().equals(claims.getIssuer())
                     || claims.getExpirationTime().toInstant().plus(CLOCK_SKEW).isBefore(now)
+                    || !withinTtl(claims, now)
                     || !claims.getAudience().contains(service)) {
                 return null;
             }

@@ -214,9 +214,16 @@ public final class ServiceRuntime {
                 .handle(context);
         router.route().failureHandler(failures);
         // Refusals of vertx-web's own (no route, a method not served here) answer problems too.
-        for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
+        for (int status : new int[] {400, 404, 406, 413, 415, 500}) {
             router.errorHandler(status, failures);
         }
+        router.errorHandler(405, context -> {
+            String allowed = AllowedMethods.of(router, context.normalizedPath());
+            if (!allowed.isEmpty()) {
+                context.response().putHeader(HttpHeaders.ALLOW, allowed);
+            }
+            failures.handle(context);
+        });
     }
 
     /**
@@ -233,6 +240,7 @@ public final class ServiceRuntime {
         operations.mount(router, telemetry.registry());
         problemHandlers(router);
         HttpServer server = vertx.createHttpServer(serverOptions(port))
+                .connectionHandler(StrictHttp1::install)
                 .invalidRequestHandler(ServiceRuntime::refuseMalformed)
                 .requestHandler(router);
         servers.add(server);
@@ -268,11 +276,14 @@ public final class ServiceRuntime {
         List<Future<HttpServer>> listening = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             HttpServer server = vertx.createHttpServer(options)
+                    .connectionHandler(connection -> {
+                        StrictHttp1.install(connection);
+                        if (connections != null) {
+                            connections.handle(connection);
+                        }
+                    })
                     .invalidRequestHandler(ServiceRuntime::refuseMalformed)
                     .requestHandler(requests);
-            if (connections != null) {
-                server.connectionHandler(connections);
-            }
             servers.add(server);
             listening.add(server.listen());
         }
@@ -320,7 +331,8 @@ public final class ServiceRuntime {
 
     /**
      * A request the HTTP decoder refused before any route (a line or headers too long, a control
-     * character in a header): a problem like every other refusal, and the connection closed.
+     * character in a header), or {@link StrictHttp1} did (another HTTP version, two {@code Host}
+     * headers): a problem like every other refusal, and the connection closed.
      */
     private static void refuseMalformed(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();

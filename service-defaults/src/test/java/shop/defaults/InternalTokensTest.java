@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class InternalTokensTest {
@@ -127,6 +128,34 @@ class InternalTokensTest {
         assertThat(orderService.verify(tampered)).isNull();
     }
 
+    // Defect: a token with an exp ten years ahead was taken: a copied key's tokens would outlive its rotation.
+
+    @Test
+    void refusesATokenThatLivesLongerThanTheTtl() {
+        Instant at = now.instant();
+        byte[] key = GATEWAY_TO_ORDERS.secret();
+        String kid = GATEWAY_TO_ORDERS.kid();
+        Map<String, String> refused = Map.of(
+                "exp ten years ahead",
+                signed(kid, key, GATEWAY, ORDERS, at, at.plus(Duration.ofDays(3650))),
+                "issued ten years ago, valid for a minute more",
+                signed(kid, key, GATEWAY, ORDERS, at.minus(Duration.ofDays(3650)), at.plusSeconds(60)),
+                "a life of two TTLs",
+                signed(kid, key, GATEWAY, ORDERS, at.minusSeconds(60), at.plusSeconds(60)),
+                "issued an hour from now",
+                signed(kid, key, GATEWAY, ORDERS, at.plusSeconds(3_600), at.plusSeconds(3_660)),
+                "no iat",
+                signed(kid, key, GATEWAY, ORDERS, null, at.plusSeconds(60)));
+        refused.forEach(
+                (what, token) -> assertThat(orderService.verify(token)).as(what).isNull());
+        assertThat(orderService.verify(signed(kid, key, GATEWAY, ORDERS, at.minusSeconds(30), at.plusSeconds(30))))
+                .as("a TTL's life, half of it gone")
+                .isEqualTo(new InternalCall(GATEWAY, null));
+        assertThat(orderService.verify(signed(kid, key, GATEWAY, ORDERS, at.plusSeconds(3), at.plusSeconds(63))))
+                .as("issued by a clock a little ahead")
+                .isEqualTo(new InternalCall(GATEWAY, null));
+    }
+
     @Test
     void readsOneKeyALineAndRefusesBadOnesWithoutQuotingThem() {
         String secret = Base64.getEncoder().encodeToString(new byte[32]);
@@ -211,14 +240,20 @@ class InternalTokensTest {
     }
 
     private String signed(String kid, byte[] secret, String issuer, String audience) {
+        return signed(
+                kid, secret, issuer, audience, now.instant(), now.instant().plusSeconds(60));
+    }
+
+    private static String signed(
+            String kid, byte[] secret, String issuer, String audience, @Nullable Instant issued, Instant expires) {
         try {
+            JWTClaimsSet.Builder claims =
+                    new JWTClaimsSet.Builder().issuer(issuer).audience(audience).expirationTime(Date.from(expires));
+            if (issued != null) {
+                claims.issueTime(Date.from(issued));
+            }
             SignedJWT jwt = new SignedJWT(
-                    new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(),
-                    new JWTClaimsSet.Builder()
-                            .issuer(issuer)
-                            .audience(audience)
-                            .expirationTime(Date.from(now.instant().plusSeconds(60)))
-                            .build());
+                    new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims.build());
             jwt.sign(new MACSigner(secret));
             return jwt.serialize();
         } catch (JOSEException e) {

@@ -62,6 +62,8 @@ class ServiceRuntimeIntegrationTest {
         router.get("/held")
                 .handler(context ->
                         held.future().onComplete(done -> context.response().end("released")));
+        router.get("/methods").handler(context -> context.response().end());
+        router.put("/methods").handler(context -> context.response().end());
         router.post("/json").handler(context -> {
             StrictJson.requireJson(context);
             context.response().end("ok");
@@ -122,6 +124,67 @@ class ServiceRuntimeIntegrationTest {
         assertThat(wrongMethod.body())
                 .contains("urn:shop:problem:method-not-allowed")
                 .doesNotContain("PATCH");
+    }
+
+    // Defect: a 405 carried no Allow: the problem handler took the place of vertx-web's own 405, which names them.
+
+    @Test
+    void namesTheMethodsAPathTakesInEvery405() throws Exception {
+        Map<String, String> allowed = Map.of(
+                "/broken", "GET",
+                "/things/42", "GET",
+                "/things/42/", "GET",
+                "/json", "POST",
+                "/methods", "GET, PUT",
+                "/actuator/health/readiness", "GET");
+        for (Map.Entry<String, String> path : allowed.entrySet()) {
+            HttpResponse<String> refused = send(
+                    HttpRequest.newBuilder(uri(path.getKey())).method("DELETE", HttpRequest.BodyPublishers.noBody()));
+            assertThat(refused.statusCode()).as(path.getKey()).isEqualTo(405);
+            assertThat(refused.headers().firstValue("Allow")).as(path.getKey()).hasValue(path.getValue());
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+    }
+
+    // Defect: the status line repeated the client's protocol token: GET / <SCRIPT>/1.1 was answered "<SCRIPT>/1.1 501".
+
+    @Test
+    void answersAnyOtherHttpVersion400InHttp11() throws Exception {
+        for (String version : new String[] {"<SCRIPT>/1.1", "HTTP/9.9", "HTTP/2.0", "XYZZY/1.0"}) {
+            assertThat(raw("GET /things/1 " + version + "\r\nHost: x\r\n"))
+                    .as(version)
+                    .startsWith("HTTP/1.1 400 ")
+                    .contains("urn:shop:problem:invalid-request")
+                    .doesNotContainIgnoringCase("<script")
+                    .doesNotContain("XYZZY")
+                    .doesNotContain("9.9");
+        }
+        assertThat(raw("GET /things/1 HTTP/1.0\r\nHost: x\r\n")).startsWith("HTTP/1.0 404 ");
+    }
+
+    @Test
+    void refusesTwoHostHeaders() throws Exception {
+        assertThat(raw("GET /things/1 HTTP/1.1\r\nHost: x\r\nHost: evil.example\r\n"))
+                .startsWith("HTTP/1.1 400 ")
+                .contains("urn:shop:problem:invalid-request");
+    }
+
+    // Defect: a chunk size that is not one got no answer at all: Vert.x closed the connection at once.
+
+    @Test
+    void answersABodyWhoseFramingBreaks400() throws Exception {
+        String chunked = "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        for (String badChunks : new String[] {"zz\r\n{}\r\n0\r\n\r\n", "FFFFFFFFFFFFFFFFFFFFFF\r\n{}\r\n0\r\n\r\n"}) {
+            String answer = rawBytes("POST /json HTTP/1.1\r\nHost: x\r\n" + chunked + badChunks);
+            assertThat(answer).as(badChunks).startsWith("HTTP/1.1 400 ").contains("urn:shop:problem:invalid-request");
+            assertThat(rawBytes("POST /nowhere HTTP/1.1\r\nHost: x\r\n" + chunked + badChunks))
+                    .as("a path with no route: " + badChunks)
+                    .startsWith("HTTP/1.1 404 ")
+                    .contains("application/problem+json");
+        }
+        assertThat(rawBytes("POST /json HTTP/1.1\r\nHost: x\r\n" + chunked + "2\r\n{}\r\n0\r\n\r\n"))
+                .as("well-formed chunks")
+                .startsWith("HTTP/1.1 200 ");
     }
 
     @Test
@@ -310,6 +373,14 @@ class ServiceRuntimeIntegrationTest {
     }
 
     /** A request written as it is (the JDK's client refuses to send malformed ones), and the whole answer. */
+    private static String rawBytes(String request) throws Exception {
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
     private static String raw(String head) throws Exception {
         try (var socket = new java.net.Socket("127.0.0.1", port)) {
             socket.getOutputStream()

@@ -125,6 +125,62 @@ class ShopCommandSystemTest {
         }
     }
 
+    // Defect: the data folder, the embedded databases, the logs, the internal keys and the TLS key were readable by
+    // every local user (the umask's 0755 folders and 0644 files).
+
+    @Test
+    void keepsItsDataLogsAndKeysToItsOwner() throws Exception {
+        Path data = Files.createTempDirectory("shop-modes").resolve("data");
+        // As an earlier ./shop under the usual umask left them.
+        Files.createDirectories(data.resolve("logs"));
+        Files.writeString(data.resolve("logs/order-service.log"), "an earlier run\n");
+        Files.createFile(data.resolve("orders.mv.db"));
+        for (Path earlier : List.of(data, data.resolve("logs"))) {
+            Files.setPosixFilePermissions(earlier, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        for (Path earlier : List.of(data.resolve("logs/order-service.log"), data.resolve("orders.mv.db"))) {
+            Files.setPosixFilePermissions(earlier, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        Map<String, String> env = new HashMap<>(ports());
+        try (Run run = Run.start(data, env, List.of("run", "--tls"))) {
+            run.awaitLine("Shop is up", Duration.ofSeconds(90));
+            Gateway gateway = new Gateway(
+                    "https://127.0.0.1:" + env.get("API_GATEWAY_PORT"),
+                    TestTls.trusting(data.resolve("run/tls/ca.crt")));
+            assertThat(gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"t-shirt\"}")
+                            .status())
+                    .isEqualTo(201);
+            Map<String, String> modes = new java.util.TreeMap<>();
+            try (var paths = Files.walk(data)) {
+                for (Path path : paths.toList()) {
+                    modes.put(
+                            data.relativize(path).toString(),
+                            PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+                }
+            }
+            assertThat(modes.keySet())
+                    .contains(
+                            "",
+                            "logs",
+                            "logs/api-gateway.log",
+                            "logs/order-service.log",
+                            "logs/payment-service.log",
+                            "run/internal-auth",
+                            "run/internal-auth/api-gateway.keys",
+                            "run/internal-auth/order-service.keys",
+                            "run/internal-auth/payment-service.keys",
+                            "run/tls/tls.key",
+                            "run/tls/tls.crt",
+                            "run/tls/ca.crt",
+                            "orders.mv.db",
+                            "payments.mv.db");
+            modes.forEach((path, mode) -> assertThat(mode)
+                    .as(path.isEmpty() ? "the data folder" : path)
+                    .isEqualTo(Files.isDirectory(data.resolve(path)) ? "rwx------" : "rw-------"));
+            run.interruptAndAwaitExit();
+        }
+    }
+
     @Test
     void startsAServiceAgainWhenItDiesWhileTheOthersKeepServing() throws Exception {
         Map<String, String> env = new HashMap<>(ports());
@@ -285,7 +341,10 @@ class ShopCommandSystemTest {
     private record Run(Process process, List<String> lines) implements AutoCloseable {
 
         static Run start(Path data, Map<String, String> env, List<String> args) throws IOException {
-            List<String> command = new ArrayList<>(List.of("bash", SHOP.toString()));
+            // Under the umask of most shells, whatever this JVM's is: what ./shop writes must be owner-only all the
+            // same.
+            List<String> command =
+                    new ArrayList<>(List.of("bash", "-c", "umask 022 && exec bash \"$0\" \"$@\"", SHOP.toString()));
             command.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("SHOP_DATA_DIR", data.toString());

@@ -5,26 +5,37 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.json.schema.common.dsl.SchemaType;
+import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Problem;
 import shop.defaults.ProblemException;
 import shop.defaults.Problems;
+import shop.gateway.GatewayProblem;
+import shop.gateway.GatewayProblems;
 
 /**
  * Checks a request against its operation in the contract before anything is passed on: its
- * parameters, its {@code Idempotency-Key}, its body's media type (415) and its body (400 naming
- * each field, never repeating a value). The body is only checked, never rewritten: what passes
- * goes on byte for byte, and the service behind reads it strictly again (duplicate keys,
- * {@code 1.0} for a whole number).
+ * parameters, its {@code Idempotency-Key} (sent once), its body's form (415: the media type, a
+ * charset other than UTF-8, a {@code Content-Encoding} other than {@code identity}) and its body
+ * (400 naming each field, never repeating a value). The body is only checked, never rewritten:
+ * what passes goes on byte for byte, and the service behind reads it strictly again (duplicate
+ * keys, {@code 1.0} for a whole number).
  */
 public final class RequestValidation {
 
@@ -36,29 +47,34 @@ public final class RequestValidation {
      */
     private final RequestValidatorImpl validator;
 
+    private final SchemaRepository schemas;
+
+    private static final String NOT_UTF_8 =
+            "The request body must be JSON in UTF-8 (application/json, with no charset or charset=utf-8)";
+
     public RequestValidation(Vertx vertx, ApiContract contract) {
-        this.validator = new RequestValidatorImpl(vertx, CompiledSchemas.of(contract.openApi()));
+        OpenAPIContract compiled = CompiledSchemas.of(contract.openApi());
+        this.validator = new RequestValidatorImpl(vertx, compiled);
+        this.schemas = compiled.getSchemaRepository();
     }
 
     /** The handler that validates requests for {@code operation}; the body must have been read. */
     public Handler<RoutingContext> of(Operation operation) {
         return context -> {
-            if (!takesItsMediaType(operation, context.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-                context.fail(new ProblemException(Problems.forStatus(415)));
+            if (operation.getRequestBody() != null && !takesItsBody(context, operation)) {
                 return;
             }
-            if (operation.getRequestBody() != null
-                    && context.body().buffer() != null
-                    && !StrictUtf8.wellFormed(context.body().buffer())) {
-                context.fail(new ProblemException(Problem.invalid(
-                        "The body is not well-formed UTF-8",
-                        List.of(new Problem.FieldError("(body)", "is not well-formed UTF-8")))));
-                return;
+            for (Parameter parameter : operation.getParameters()) {
+                // Two values for one would be read one way here and maybe the other way by a proxy or the service.
+                if (parameter.getIn() == Location.HEADER && sentTwice(context, parameter.getName())) {
+                    context.fail(new ProblemException(Problem.invalidField(parameter.getName(), "must be sent once")));
+                    return;
+                }
             }
             ValidatableRequest request = extract(context, operation);
             try {
                 for (Parameter parameter : operation.getParameters()) {
-                    validator.validateParameter(parameter, valueOf(request, parameter));
+                    check(parameter, valueOf(request, parameter));
                 }
                 if (operation.getRequestBody() != null) {
                     validator.validateBody(operation.getRequestBody(), request);
@@ -71,6 +87,68 @@ public final class RequestValidation {
         };
     }
 
+    /**
+     * Whether the body is in the one form the API reads: the operation's media type, in UTF-8
+     * (no other {@code charset}), not content-coded, and JSON text as RFC 8259 has it sent
+     * ({@link StrictUtf8}). Fails the request (415 or 400) when it is not.
+     */
+    private static boolean takesItsBody(RoutingContext context, Operation operation) {
+        String contentType = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (operation.getRequestBody().determineContentType(contentType) == null) {
+            context.fail(new ProblemException(Problems.forStatus(415)));
+            return false;
+        }
+        if (charset(context).filter(name -> !name.equalsIgnoreCase("utf-8")).isPresent()) {
+            context.fail(new ProblemException(Problem.of(415, "unsupported-media-type", NOT_UTF_8)));
+            return false;
+        }
+        for (String coding : context.request().headers().getAll(HttpHeaders.CONTENT_ENCODING)) {
+            if (!"identity".equalsIgnoreCase(coding.strip())) {
+                GatewayProblems.fail(context, new GatewayProblem.UnsupportedContentEncoding());
+                return false;
+            }
+        }
+        if (context.body().buffer() != null
+                && !StrictUtf8.jsonText(context.body().buffer())) {
+            context.fail(new ProblemException(Problem.invalid(
+                    "The body is not JSON text in UTF-8 (no other encoding, no byte order mark, no raw control"
+                            + " characters)",
+                    List.of(new Problem.FieldError("(body)", "is not JSON text in UTF-8")))));
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean sentTwice(RoutingContext context, String header) {
+        return context.request().headers().getAll(header).size() > 1;
+    }
+
+    /** The {@code charset} the {@code Content-Type} names, if it names one (in any case). */
+    private static Optional<String> charset(RoutingContext context) {
+        return context.parsedHeaders().contentType().parameters().entrySet().stream()
+                .filter(parameter -> parameter.getKey().strip().equalsIgnoreCase("charset"))
+                .map(parameter -> String.valueOf(parameter.getValue()).strip())
+                .findFirst();
+    }
+
+    /**
+     * Checks one parameter against its schema. A string is checked as sent: vertx-openapi's own
+     * check reads a value as JSON first, which made {@code {"a":1}} an object, {@code 123} a
+     * number and {@code a"b} undecodable, refusing keys the contract allows.
+     */
+    private void check(Parameter parameter, RequestParameter value) throws ValidatorException {
+        if (parameter.getSchemaType() == SchemaType.STRING && value.get() instanceof String text) {
+            OutputUnit result = schemas.validator(parameter.getSchema()).validate(text);
+            try {
+                result.checkValidity();
+            } catch (JsonSchemaValidationException invalid) {
+                throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, invalid);
+            }
+        } else {
+            validator.validateParameter(parameter, value);
+        }
+    }
+
     private static RequestParameter valueOf(ValidatableRequest request, Parameter parameter) {
         Map<String, RequestParameter> values = switch (parameter.getIn()) {
             case HEADER -> request.getHeaders();
@@ -79,12 +157,6 @@ public final class RequestValidation {
             case COOKIE -> request.getCookies();
         };
         return values.getOrDefault(parameter.getName(), value(null));
-    }
-
-    /** Whether the operation takes no body, or one of the media type the request declares. */
-    private static boolean takesItsMediaType(Operation operation, @Nullable String contentType) {
-        return operation.getRequestBody() == null
-                || operation.getRequestBody().determineContentType(contentType) != null;
     }
 
     /**

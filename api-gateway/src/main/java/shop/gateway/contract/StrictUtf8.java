@@ -11,7 +11,33 @@ import io.vertx.core.buffer.Buffer;
  */
 final class StrictUtf8 {
 
+    private static final int[] BYTE_ORDER_MARK = {0xef, 0xbb, 0xbf};
+
     private StrictUtf8() {}
+
+    /**
+     * Whether bytes are JSON text as RFC 8259 has it sent: well-formed UTF-8, no byte order mark,
+     * and no control character but tab, line feed and carriage return (JSON has none raw, in a
+     * string or out). Jackson, which reads the body behind the gateway, takes UTF-16 and UTF-32
+     * too, telling them by their zero bytes, and skips a byte order mark: without a mark, UTF-16
+     * and UTF-32 text is ASCII bytes and zeros, well-formed UTF-8 that a lenient reader and
+     * Jackson would read as two different documents.
+     */
+    static boolean jsonText(Buffer bytes) {
+        if (bytes.length() >= BYTE_ORDER_MARK.length
+                && (bytes.getByte(0) & 0xff) == BYTE_ORDER_MARK[0]
+                && (bytes.getByte(1) & 0xff) == BYTE_ORDER_MARK[1]
+                && (bytes.getByte(2) & 0xff) == BYTE_ORDER_MARK[2]) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length(); i++) {
+            byte b = bytes.getByte(i);
+            if (b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return wellFormed(bytes);
+    }
 
     static boolean wellFormed(Buffer bytes) {
         int length = bytes.length();

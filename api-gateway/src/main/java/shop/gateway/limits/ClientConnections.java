@@ -1,18 +1,11 @@
 package shop.gateway.limits;
 
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +25,7 @@ import shop.defaults.Problems;
  *       408 first);
  *   <li>at most {@code maxPerAddress} open connections per client address; more are closed at
  *       once. Connections from trusted proxies are not counted (they carry many clients');
- *   <li>HTTP/1.0 and 1.1 only, and nothing worked on after an answer that closes the connection
- *       (see {@link #requests}).
+ *   <li>nothing worked on after an answer that closes the connection (see {@link #requests}).
  * </ul>
  *
  * The deadlines are checked by a sweep every second over the open connections, so a request pays
@@ -87,10 +79,6 @@ public final class ClientConnections implements Handler<HttpConnection> {
             }
             counted = address;
         }
-        if (connection instanceof ConnectionBase netty) {
-            ChannelHandlerContext http = netty.channelHandlerContext();
-            http.pipeline().addBefore(http.name(), "shop-http1-only", Http1Only.INSTANCE);
-        }
         Tracked tracked = new Tracked(connection, Vertx.currentContext(), System.nanoTime());
         open.put(connection, tracked);
         String address = counted;
@@ -129,29 +117,6 @@ public final class ClientConnections implements Handler<HttpConnection> {
     void sweep(long now) {
         for (Tracked tracked : open.values()) {
             tracked.check(now);
-        }
-    }
-
-    /**
-     * Turns a request of any HTTP version but 1.0 and 1.1 into a malformed one, which the server's
-     * invalid-request handler answers 400 like any other: Vert.x itself would answer it 501, the
-     * one answer of 5xx a client could cause at will.
-     */
-    @ChannelHandler.Sharable
-    private static final class Http1Only extends ChannelInboundHandlerAdapter {
-
-        static final Http1Only INSTANCE = new Http1Only();
-
-        @Override
-        public void channelRead(ChannelHandlerContext context, Object message) {
-            if (message instanceof HttpRequest request
-                    && request.decoderResult().isSuccess()
-                    && !HttpVersion.HTTP_1_1.equals(request.protocolVersion())
-                    && !HttpVersion.HTTP_1_0.equals(request.protocolVersion())) {
-                request.setDecoderResult(
-                        DecoderResult.failure(new IllegalArgumentException("Only HTTP/1.0 and HTTP/1.1 are served")));
-            }
-            context.fireChannelRead(message);
         }
     }
 

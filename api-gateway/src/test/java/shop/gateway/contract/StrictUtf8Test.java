@@ -37,4 +37,28 @@ class StrictUtf8Test {
                     .isFalse();
         }
     }
+
+    @Test
+    void takesJsonTextAsRfc8259HasItSentOnly() {
+        String order = "{\"item\":\"cap\",\n\t\"quantity\":1}\r\n";
+        assertThat(StrictUtf8.jsonText(Buffer.buffer(order, "UTF-8"))).isTrue();
+        assertThat(StrictUtf8.jsonText(Buffer.buffer())).isTrue();
+        for (String encoding : new String[] {"UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE"}) {
+            assertThat(StrictUtf8.jsonText(Buffer.buffer(order.getBytes(java.nio.charset.Charset.forName(encoding)))))
+                    .as(encoding)
+                    .isFalse();
+        }
+        assertThat(StrictUtf8.jsonText(Buffer.buffer("\ufeff" + order, "UTF-8")))
+                .as("a byte order mark")
+                .isFalse();
+        assertThat(StrictUtf8.jsonText(Buffer.buffer("{\"item\":\"c\u0000p\"}", "UTF-8")))
+                .as("a raw NUL")
+                .isFalse();
+        assertThat(StrictUtf8.jsonText(Buffer.buffer("{\"item\":\"c\u001fp\"}", "UTF-8")))
+                .as("a raw control character")
+                .isFalse();
+        assertThat(StrictUtf8.jsonText(Buffer.buffer(new byte[] {'"', (byte) 0xC1, (byte) 0xA1, '"'})))
+                .as("an overlong form")
+                .isFalse();
+    }
 }

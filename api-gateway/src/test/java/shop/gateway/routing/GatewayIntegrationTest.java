@@ -263,7 +263,7 @@ class GatewayIntegrationTest {
                 "k\u00e9y".getBytes(StandardCharsets.UTF_8),
                 "k\u00e9y".getBytes(StandardCharsets.ISO_8859_1),
                 "\u043a\u043b\u044e\u0447".getBytes(StandardCharsets.UTF_8),
-                "two words".getBytes(StandardCharsets.US_ASCII))) {
+                "tab\tinside".getBytes(StandardCharsets.US_ASCII))) {
             String answer = post(key, body);
             assertThat(RawHttp.status(answer))
                     .as(new String(key, StandardCharsets.ISO_8859_1))
@@ -298,9 +298,44 @@ class GatewayIntegrationTest {
                         body));
     }
 
+    // Defect: two keys were taken, the second ignored: a proxy that kept the last would have placed a second order.
+
+    @Test
+    void refusesTwoIdempotencyKeys() {
+        String answer = RawHttp.send(
+                gateway.port(),
+                RawHttp.request(
+                        "POST",
+                        "/orders",
+                        "Authorization: Bearer " + GREGOR
+                                + "\r\nContent-Type: application/json\r\nIdempotency-Key: k-1\r\nIdempotency-Key: k-2\r\n",
+                        "{\"item\":\"cap\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(RawHttp.status(answer)).isEqualTo(400);
+        assertThat(answer)
+                .contains("application/problem+json")
+                .contains("\"field\":\"Idempotency-Key\"")
+                .contains("must be sent once");
+        assertThat(orderService.receivedNothing()).isTrue();
+    }
+
+    // Defect: keys the contract allows ({"a":1}, a"b, a\b, 123) were refused: the validator read them as JSON.
+
     @Test
     void carriesAValidIdempotencyKeyByteForByte() {
-        for (String key : List.of("k".repeat(255), "a+b%41~!", "5d0c1e2a-order-1", "<script>")) {
+        for (String key : List.of(
+                "k".repeat(255),
+                "a+b%41~!",
+                "5d0c1e2a-order-1",
+                "<script>",
+                "{\"a\":1}",
+                "a\"b",
+                "a\\b",
+                "\"quoted\"",
+                "[1,2]",
+                "123",
+                "true",
+                "null",
+                "two words")) {
             HttpResponse<String> placed = gateway.send(gateway.request("/orders")
                     .header("Authorization", "Bearer " + GREGOR)
                     .header("Content-Type", "application/json")
@@ -394,13 +429,13 @@ class GatewayIntegrationTest {
         HttpResponse<String> key = gateway.send(gateway.request("/orders")
                 .header("Authorization", "Bearer " + GREGOR)
                 .header("Content-Type", "application/json")
-                .header("Idempotency-Key", "two words")
+                .header("Idempotency-Key", "k".repeat(256))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"cap\"}")));
         assertThat(new JsonObject(key.body())
                         .getJsonArray("errors")
                         .getJsonObject(0)
                         .getString("message"))
-                .isEqualTo("must be 1 to 255 printable ASCII characters without spaces");
+                .isEqualTo("must be 1 to 255 printable ASCII characters");
         HttpResponse<String> status = gateway.get("/orders?status=bogus", GREGOR);
         assertThat(new JsonObject(status.body())
                         .getJsonArray("errors")
@@ -408,6 +443,84 @@ class GatewayIntegrationTest {
                         .getString("message"))
                 .isEqualTo("must be one of PENDING, PAID, PAYMENT_FAILED, REFUNDED, any");
         assertThat(orderService.receivedNothing()).isTrue();
+    }
+
+    // Defect: UTF-16 and UTF-32 bodies without a byte order mark were taken (their bytes are ASCII and zeros, which
+    // Jackson behind the gateway reads as UTF-16 or UTF-32) and paid; Content-Encoding: gzip was ignored.
+
+    @Test
+    void takesBodiesInUtf8AsTheyAreSentOnly() {
+        String order = "{\"item\":\"cap\"}";
+        Map<String, byte[]> otherEncodings = new java.util.LinkedHashMap<>();
+        otherEncodings.put("UTF-16LE", order.getBytes(StandardCharsets.UTF_16LE));
+        otherEncodings.put("UTF-16BE", order.getBytes(StandardCharsets.UTF_16BE));
+        otherEncodings.put("UTF-16 with its byte order mark", order.getBytes(StandardCharsets.UTF_16));
+        otherEncodings.put("UTF-32BE", order.getBytes(java.nio.charset.Charset.forName("UTF-32BE")));
+        otherEncodings.put("UTF-32LE", order.getBytes(java.nio.charset.Charset.forName("UTF-32LE")));
+        otherEncodings.put(
+                "UTF-32 with its byte order mark",
+                bytes(
+                        new byte[] {0, 0, (byte) 0xFE, (byte) 0xFF},
+                        order.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))));
+        otherEncodings.put(
+                "UTF-8 with a byte order mark",
+                bytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, order.getBytes(StandardCharsets.UTF_8)));
+        otherEncodings.forEach((encoding, body) -> {
+            String answer = RawHttp.send(
+                    gateway.port(),
+                    RawHttp.request(
+                            "POST",
+                            "/orders",
+                            "Authorization: Bearer " + GREGOR + "\r\nContent-Type: application/json\r\n",
+                            body));
+            assertThat(RawHttp.status(answer)).as(encoding).isEqualTo(400);
+            assertThat(answer).as(encoding).contains("urn:shop:problem:invalid-request", "is not JSON text in UTF-8");
+        });
+        for (String contentType : List.of(
+                "application/json; charset=utf-16",
+                "application/json;charset=\"UTF-32\"",
+                "application/json; Charset=latin1")) {
+            HttpResponse<String> refused = gateway.send(gateway.request("/orders")
+                    .header("Authorization", "Bearer " + GREGOR)
+                    .header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofString(order)));
+            assertThat(refused.statusCode()).as(contentType).isEqualTo(415);
+            assertThat(refused.body()).as(contentType).contains("urn:shop:problem:unsupported-media-type", "UTF-8");
+        }
+        for (String coding : List.of("gzip", "deflate", "br", "identity, gzip", "x-unknown")) {
+            HttpResponse<String> refused = gateway.send(gateway.request("/orders")
+                    .header("Authorization", "Bearer " + GREGOR)
+                    .header("Content-Type", "application/json")
+                    .header("Content-Encoding", coding)
+                    .POST(HttpRequest.BodyPublishers.ofString(order)));
+            assertThat(refused.statusCode()).as(coding).isEqualTo(415);
+            assertThat(refused.headers().firstValue("Accept-Encoding"))
+                    .as(coding)
+                    .hasValue("identity");
+            assertThat(refused.body())
+                    .as(coding)
+                    .contains("urn:shop:problem:unsupported-media-type", "Content-Encoding: identity");
+        }
+        assertThat(orderService.receivedNothing()).isTrue();
+
+        for (Map.Entry<String, String> taken : Map.of(
+                        "Content-Type", "application/json; charset=UTF-8",
+                        "Content-Encoding", "identity")
+                .entrySet()) {
+            HttpResponse<String> placed = gateway.send(gateway.request("/orders")
+                    .header("Authorization", "Bearer " + GREGOR)
+                    .header("Content-Type", "application/json")
+                    .header(taken.getKey(), taken.getValue())
+                    .POST(HttpRequest.BodyPublishers.ofString(order)));
+            assertThat(placed.statusCode()).as(taken.toString()).isEqualTo(201);
+            assertThat(orderService.next().body().toString()).isEqualTo(order);
+        }
+    }
+
+    private static byte[] bytes(byte[] first, byte[] then) {
+        byte[] all = java.util.Arrays.copyOf(first, first.length + then.length);
+        System.arraycopy(then, 0, all, first.length, then.length);
+        return all;
     }
 
     // Defect: error bodies echoed the Content-Type (415), the path (404), the method (405).
@@ -423,6 +536,10 @@ class GatewayIntegrationTest {
                 .method("PATCH", HttpRequest.BodyPublishers.noBody()));
         assertThat(wrongMethod.statusCode()).isEqualTo(405);
         assertThat(wrongMethod.body()).doesNotContain("PATCH");
+        assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET, POST");
+        HttpResponse<String> getARefund = gateway.get("/orders/6f1c2b1e-2f0a-4c57-9d43-5b8f1e0a9c11/refund", GREGOR);
+        assertThat(getARefund.statusCode()).isEqualTo(405);
+        assertThat(getARefund.headers().firstValue("Allow")).hasValue("POST");
         assertThat(gateway.send(gateway.request("/orders")
                                 .header("Authorization", "Bearer " + GREGOR)
                                 .DELETE())

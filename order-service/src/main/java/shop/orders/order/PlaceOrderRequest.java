@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import shop.defaults.CardNumbers;
 import shop.defaults.Problem;
 import shop.defaults.ProblemException;
 
@@ -23,6 +24,7 @@ record PlaceOrderRequest(
         @Nullable String paymentMethod) {
 
     static final Pattern PAYMENT_METHOD = Pattern.compile("\\d{12,19}|tok_[A-Za-z0-9_]{1,60}");
+    static final String CARD_IN_TOKEN = "is a token that holds a card number";
     private static final Pattern CUSTOMER = Pattern.compile("[\\p{L}\\p{N} .'_-]+");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
     private static final BigDecimal MAX_PRICE = new BigDecimal("999999999999.99");
@@ -54,12 +56,23 @@ record PlaceOrderRequest(
         if (currency != null && !CURRENCY.matcher(currency).matches()) {
             errors.add(new Problem.FieldError("currency", "must be an ISO 4217 code such as USD"));
         }
+        boolean cardInToken = false;
         if (paymentMethod != null && !PAYMENT_METHOD.matcher(paymentMethod).matches()) {
             errors.add(new Problem.FieldError(
                     "paymentMethod", "must be a card number (12 to 19 digits) or a processor token (tok_...)"));
+        } else if (paymentMethod != null && paymentMethod.startsWith("tok_") && CardNumbers.within(paymentMethod)) {
+            // A token is kept as it came: one that carries a card number would put the number in the database.
+            cardInToken = true;
+            errors.add(new Problem.FieldError("paymentMethod", CARD_IN_TOKEN));
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.invalid("The request body is not valid", errors));
+            throw new ProblemException(Problem.invalid(
+                    cardInToken
+                            ? "The request body is not valid: the payment method is a token that holds a card"
+                                    + " number; send the card number alone (its digits only) or the processor's token"
+                                    + " for it"
+                            : "The request body is not valid",
+                    errors));
         }
     }
 

@@ -632,6 +632,11 @@ class OrderServiceIntegrationTest {
         assertThat(fraction.body()).contains("quantity");
         assertThat(place("Gregor", "{\"item\":\"cap\",\"price\":-3}", null).status())
                 .isEqualTo(400);
+        var cardInToken = place("Gregor", "{\"item\":\"cap\",\"paymentMethod\":\"tok_4111111111111111\"}", null);
+        assertThat(cardInToken.status()).isEqualTo(400);
+        assertThat(cardInToken.body())
+                .contains("paymentMethod", "holds a card number")
+                .doesNotContain("4111");
         var script = place("Gregor", "{\"item\":\"cap\",\"paymentMethod\":\"<script>\"}", null);
         assertThat(script.status()).isEqualTo(400);
         assertThat(script.body()).doesNotContain("<script>");
@@ -642,9 +647,13 @@ class OrderServiceIntegrationTest {
         assertThat(noItem.status()).isEqualTo(400);
         assertThat(noItem.json().getJsonArray("errors").getJsonObject(0).getString("field"))
                 .isEqualTo("item");
-        var badKey = place("Gregor", "{\"item\":\"cap\"}", "bad key with spaces");
-        assertThat(badKey.status()).isEqualTo(400);
-        assertThat(badKey.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        var twoKeys = send(request("/orders", "Gregor")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "k-1")
+                .header("Idempotency-Key", "k-2")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"cap\"}")));
+        assertThat(twoKeys.status()).isEqualTo(400);
+        assertThat(twoKeys.json().getJsonArray("errors").getJsonObject(0).getString("field"))
                 .isEqualTo("Idempotency-Key");
         assertThat(place("Gregor", "{\"item\":\"cap\"}", "k".repeat(256)).status())
                 .isEqualTo(400);
@@ -656,7 +665,11 @@ class OrderServiceIntegrationTest {
         assertThat(tooLarge.status()).isEqualTo(413);
         var overflow = place("Gregor", "{\"item\":\"cap\",\"quantity\":1000}", null);
         assertThat(overflow.status()).as("a large but payable total").isEqualTo(201);
-        assertThat(orderCount()).isEqualTo(before + 1);
+        assertThat(place("Gregor", "{\"item\":\"cap\"}", "a key with spaces, {\"a\":1} and a\\b")
+                        .status())
+                .as("any printable ASCII")
+                .isEqualTo(201);
+        assertThat(orderCount()).isEqualTo(before + 2);
     }
 
     @Test

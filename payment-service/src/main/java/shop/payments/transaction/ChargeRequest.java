@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import shop.defaults.CardNumbers;
 import shop.defaults.Money;
 import shop.defaults.Problem;
 import shop.defaults.ProblemException;
@@ -46,6 +47,9 @@ record ChargeRequest(
         }
         if (paymentMethod != null && !PAYMENT_METHOD.matcher(paymentMethod).matches()) {
             errors.add(new Problem.FieldError("paymentMethod", "must be a card number or a processor token (tok_...)"));
+        } else if (paymentMethod != null && paymentMethod.startsWith("tok_") && CardNumbers.within(paymentMethod)) {
+            // The token is what a claim keeps: one that carries a card number would put the number in the database.
+            errors.add(new Problem.FieldError("paymentMethod", "is a token that holds a card number"));
         }
         if (!errors.isEmpty()) {
             throw Requests.invalid(errors);

@@ -51,6 +51,17 @@ class ChargeRequestTest {
     }
 
     @Test
+    void refusesATokenThatHoldsACardNumber() {
+        assertThat(problem(
+                                "{\"orderId\":\"%s\",\"amount\":1,\"currency\":\"USD\",\"paymentMethod\":\"tok_4111111111111111\"}")
+                        .errors())
+                .containsExactly(new Problem.FieldError("paymentMethod", "is a token that holds a card number"));
+        assertThat(read("{\"orderId\":\"%s\",\"amount\":1,\"currency\":\"USD\",\"paymentMethod\":\"tok_sim_approve\"}")
+                        .paymentMethod())
+                .isEqualTo("tok_sim_approve");
+    }
+
+    @Test
     void refusesAFractionOfTheCurrencysSmallestUnit() {
         ChargeRequest yen = new ChargeRequest(order, new BigDecimal("1.5"), "JPY", null);
         assertThatThrownBy(yen::money)
