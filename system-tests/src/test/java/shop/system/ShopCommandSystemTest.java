@@ -400,6 +400,12 @@ class ShopCommandSystemTest {
                     .as("shop run stops on Ctrl-C")
                     .isTrue();
             assertThat(services).as("no JVM left running").noneMatch(ProcessHandle::isAlive);
+            // The output is read on another thread, which may not have the last line yet.
+            Instant printed = Instant.now().plusSeconds(5);
+            while (lines.stream().noneMatch(line -> line.contains("stopped"))
+                    && Instant.now().isBefore(printed)) {
+                Thread.sleep(50);
+            }
             assertThat(lines).anyMatch(line -> line.contains("stopped"));
         }
 
