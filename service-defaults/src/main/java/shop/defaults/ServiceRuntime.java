@@ -214,16 +214,22 @@ public final class ServiceRuntime {
                 .handle(context);
         router.route().failureHandler(failures);
         // Refusals of vertx-web's own (no route, a method not served here) answer problems too.
-        for (int status : new int[] {400, 404, 406, 413, 415, 500}) {
+        for (int status : new int[] {400, 406, 413, 415, 500}) {
             router.errorHandler(status, failures);
         }
-        router.errorHandler(405, context -> {
-            String allowed = AllowedMethods.of(router, context.normalizedPath());
-            if (!allowed.isEmpty()) {
-                context.response().putHeader(HttpHeaders.ALLOW, allowed);
+        // A path that some route takes with other methods is a 405 naming them, also where
+        // vertx-web answers 404 (it does when a route after the one of that path matched neither).
+        Handler<RoutingContext> notRouted = context -> {
+            String allowed = context.failure() == null ? AllowedMethods.of(router, context.normalizedPath()) : "";
+            if (allowed.isEmpty()) {
+                failures.handle(context);
+                return;
             }
-            failures.handle(context);
-        });
+            context.response().putHeader(HttpHeaders.ALLOW, allowed);
+            Problems.send(context, Problems.forStatus(405));
+        };
+        router.errorHandler(404, notRouted);
+        router.errorHandler(405, notRouted);
     }
 
     /**
