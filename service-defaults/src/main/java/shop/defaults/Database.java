@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@link Pool} for all its SQL, whichever the database: the reactive PostgreSQL client
  * (pipelined) in production, the JDBC client over H2 for the embedded default. Queries are
  * written once, as SQL templates, for both. Every wait on the database has a deadline, set here:
- * {@link DatabaseSettings#deadline()} for each answer (a connection silent that long is closed),
+ * {@link DatabaseSettings#deadline()} for each answer (a connection that owes one and is silent
+ * that long is closed: {@link ConnectionDeadline}),
  * {@link DatabaseSettings#ACQUIRE_TIMEOUT} for a pooled connection; readiness is down while the
  * database does not answer ({@link DatabaseProbe}).
  */
@@ -112,19 +113,13 @@ public final class Database {
     }
 
     static Pool pool(ServiceRuntime runtime, DatabaseSettings settings) {
-        long deadlineMillis = settings.deadline().toMillis();
         PoolOptions options = new PoolOptions()
                 .setMaxSize(settings.poolSize())
                 .setName(runtime.name() + "-db")
                 .setShared(false)
                 // An unreachable database fails a request within this instead of queuing it.
                 .setConnectionTimeout((int) DatabaseSettings.ACQUIRE_TIMEOUT.toMillis())
-                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
-                // An idle connection is closed politely (Terminate) before its read deadline
-                // (ConnectionDeadline) would close it as silent; a busy pool keeps its connections.
-                .setIdleTimeout((int) deadlineMillis / 2)
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setPoolCleanerPeriod(500);
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         long timeoutMillis = settings.statementTimeout().toMillis();
         if (settings.postgres()) {
             URI uri = URI.create(settings.url().substring("jdbc:".length()));

@@ -46,7 +46,8 @@ public record DatabaseSettings(String url, String user, String password, int poo
     /**
      * The client's own deadline for every answer of the database, derived from the statement
      * timeout: one second more, for the database to report its own cancel first. A connection
-     * that is silent this long is closed (never handed out again), whatever it was waiting for:
+     * that owes an answer and is silent this long is closed (never handed out again), whatever it
+     * was waiting for:
      * a statement, a batch, a transaction's next answer. It is the one deadline of all database
      * operations; acquiring a connection from the pool has {@link #ACQUIRE_TIMEOUT}.
      */
