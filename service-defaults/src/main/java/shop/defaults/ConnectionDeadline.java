@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.internal.Connection;
@@ -23,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * instead of holding its requests, and every request queued behind them, for as long as the kernel
  * keeps it. An idle connection owes nothing and is kept, however long it is idle: closing those too
  * (a plain read timeout) made the pool open connections all the time, a seventh more CPU per order.
- * TCP keepalive is on too, so that the kernel finds a dead peer under an idle connection.
+ * TCP keepalive is on too, so that the kernel finds a dead peer under an idle connection, and
+ * with Linux's native transport {@code TCP_USER_TIMEOUT}, so that it gives up a connection whose
+ * data has gone unacknowledged for the deadline.
  *
  * <p>What is owed is counted from the protocol's own framing: every {@code Sync} and simple
  * {@code Query} the client sends is answered by exactly one {@code ReadyForQuery}, whatever else
@@ -59,6 +62,9 @@ final class ConnectionDeadline extends ChannelDuplexHandler {
         }
         Channel channel = socket.socket().channelHandlerContext().channel();
         channel.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+        // What was sent and not acknowledged for the deadline gives the connection up in the kernel too
+        // (Linux's native transport only: elsewhere the option is not taken, and the deadline below remains).
+        channel.config().setOption(EpollChannelOption.TCP_USER_TIMEOUT, (int) deadline.toMillis());
         // Next to the socket, or behind TLS where the connection has it: the protocol's bytes in clear.
         ConnectionDeadline handler = new ConnectionDeadline(deadline);
         if (channel.pipeline().get("ssl") != null) {

@@ -86,7 +86,10 @@ public final class ServiceRuntime {
                 settings.integer("SHOP_EVENT_LOOPS", Runtime.getRuntime().availableProcessors(), 1, 64);
         this.vertx = Vertx.builder()
                 // Tracing options must be set for the tracer below to be used (else Vert.x's default, a no-op one).
-                .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
+                .with(new VertxOptions()
+                        .setEventLoopPoolSize(eventLoops)
+                        // Linux's own transport where it loads: TCP_USER_TIMEOUT on the services' connections.
+                        .setPreferNativeTransport(true))
                 .withTracer(new OpenTelemetryTracingFactory(telemetry.openTelemetry()))
                 .build();
         // The last spans are flushed to the collector, which may be slow or gone: waited for on a

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
@@ -14,13 +15,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every PostgreSQL connection of a service's pool carries its deadline and TCP keepalive: checked
- * on a real connection to the tests' server.
+ * Every PostgreSQL connection of a service's pool carries its deadline, TCP keepalive and, on
+ * Linux's native transport, the user timeout: checked on a real connection to the tests' server.
  */
 class ConnectionDeadlineIntegrationTest {
 
     @Test
-    void givesEveryPostgresConnectionItsDeadlineAndKeepalive() throws Exception {
+    void givesEveryPostgresConnectionItsDeadlineKeepaliveAndUserTimeout() throws Exception {
         Settings settings = Settings.of(Map.of(
                 "SHOP_DB_URL",
                 Objects.requireNonNullElse(
@@ -33,6 +34,9 @@ class ConnectionDeadlineIntegrationTest {
                 "2"));
         ServiceRuntime runtime = ServiceRuntime.start("deadline-test", settings);
         try {
+            assertThat(runtime.vertx().isNativeTransportEnabled())
+                    .as("Linux's native transport")
+                    .isTrue();
             DatabaseSettings database = DatabaseSettings.from(settings, "postgres");
             Pool pool = Database.pool(runtime, database);
             SqlConnection connection = pool.getConnection()
@@ -46,6 +50,8 @@ class ConnectionDeadlineIntegrationTest {
                     .channel();
             assertThat(channel.pipeline().get("shop-deadline")).isInstanceOf(ConnectionDeadline.class);
             assertThat(channel.config().getOption(ChannelOption.SO_KEEPALIVE)).isTrue();
+            assertThat(channel.config().getOption(EpollChannelOption.TCP_USER_TIMEOUT))
+                    .isEqualTo((int) database.deadline().toMillis());
             connection.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } finally {
             runtime.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -86,7 +86,10 @@ public final class Downstream {
                         .clientOptions(service, url)
                         .setConnectTimeout((int) downstreams.connectTimeout().toMillis())
                         .setKeepAlive(true)
+                        // TCP keepalive finds a dead service under an idle pooled connection; the user
+                        // timeout (Linux's native transport) one that stopped acknowledging what was sent.
                         .setTcpKeepAlive(true)
+                        .setTcpUserTimeout((int) downstreams.readTimeout().toMillis())
                         .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
                         .setName(service))
                 .with(new PoolOptions().setHttp1MaxSize(POOL_SIZE))

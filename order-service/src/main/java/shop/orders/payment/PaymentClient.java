@@ -83,7 +83,10 @@ public final class PaymentClient {
         this.http = vertx.httpClientBuilder()
                 .with(tls.clientOptions(PAYMENT_SERVICE, settings.baseUrl())
                         .setKeepAlive(true)
+                        // TCP keepalive finds a dead payment-service under an idle pooled connection; the
+                        // user timeout (Linux's native transport) one that stopped acknowledging what was sent.
                         .setTcpKeepAlive(true)
+                        .setTcpUserTimeout((int) settings.deadline().toMillis())
                         .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
                         .setConnectTimeout((int) settings.connectTimeout().toMillis()))
                 .with(new PoolOptions().setHttp1MaxSize(settings.connections()))
