@@ -342,12 +342,18 @@ class DeploymentRulesTest {
         return Duration.ofSeconds(Long.parseLong(matcher.group(1)));
     }
 
-    /** The tag the build gives the images (shop.image.tag in the root pom.xml). */
+    /** The tag the build gives the images: shop.image.tag in the root pom.xml, the project's revision. */
     static String imageTag() {
-        Matcher matcher =
-                Pattern.compile("<shop.image.tag>([^<]+)</shop.image.tag>").matcher(read("pom.xml"));
-        assertThat(matcher.find()).as("pom.xml sets shop.image.tag").isTrue();
-        return matcher.group(1);
+        String pom = read("pom.xml");
+        Matcher tag =
+                Pattern.compile("<shop.image.tag>([^<]+)</shop.image.tag>").matcher(pom);
+        assertThat(tag.find()).as("pom.xml sets shop.image.tag").isTrue();
+        if (!tag.group(1).equals("${revision}")) {
+            return tag.group(1);
+        }
+        Matcher revision = Pattern.compile("<revision>([^<]+)</revision>").matcher(pom);
+        assertThat(revision.find()).as("pom.xml sets revision").isTrue();
+        return revision.group(1);
     }
 
     private static String read(String path) {

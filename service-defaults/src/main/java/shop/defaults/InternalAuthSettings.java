@@ -34,7 +34,7 @@ public record InternalAuthSettings(
         if (settings.optional("SHOP_INTERNAL_AUTH_KEY").isPresent()) {
             throw new IllegalArgumentException("SHOP_INTERNAL_AUTH_KEY (one key every service shared) is no longer"
                     + " read: give each pair of services its own key in SHOP_INTERNAL_AUTH_KEYS or"
-                    + " SHOP_INTERNAL_AUTH_KEYS_FILE (README, \"Security model\")");
+                    + " SHOP_INTERNAL_AUTH_KEYS_FILE (docs/security.md)");
         }
         InternalAuthSettings read = new InternalAuthSettings(
                 service,
@@ -70,7 +70,7 @@ public record InternalAuthSettings(
         if (keys.all().isEmpty()) {
             if (!local) {
                 throw new IllegalArgumentException("SHOP_INTERNAL_AUTH_KEYS or SHOP_INTERNAL_AUTH_KEYS_FILE must"
-                        + " give " + service + " the keys of its pairs of services (README, \"Security model\")");
+                        + " give " + service + " the keys of its pairs of services (docs/security.md)");
             }
             keys = InternalKeys.local(service);
         }

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * order-service. Written one key a line, {@code <from> <to> <kid> <key>}, the key base64 of 32 or
  * more random bytes; blank lines and {@code #} comments are skipped. Of a pair's keys the first
  * listed signs and every one listed is accepted, which is how a key is rotated without a refused
- * call (README, "Rotating the internal keys").
+ * call (docs/security.md, "Rotating keys").
  */
 public final class InternalKeys {
 

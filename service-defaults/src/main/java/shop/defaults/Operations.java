@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The paths probes and Prometheus use, the same on every service (and in the manifests, the
- * dashboard, the alerts and the README): liveness, readiness (down until the service serves,
+ * dashboard, the alerts and docs/operations.md): liveness, readiness (down until the service serves,
  * while anything it needs is out of reach, and again from the moment it starts to shut down) and
  * the Prometheus scrape. Liveness depends on nothing outside the process: a restart would not bring
  * a database back.

@@ -58,7 +58,7 @@ class DatabaseFaultsSystemTest {
         ShopProcesses shop = new ShopProcesses("database-faults");
         TestDatabase orders = shop.database("order-service");
         assertThat(orders.kind())
-                .as("this test relays PostgreSQL's connections: it needs a PostgreSQL server (see README, tests)")
+                .as("this test relays PostgreSQL's connections: it needs a PostgreSQL server (see docs/tests.md)")
                 .isEqualTo(TestDatabase.Kind.POSTGRESQL);
         URI server = URI.create(orders.url().substring("jdbc:".length()));
         try (FaultyProxy relay = new FaultyProxy(server.getPort())) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * refused and reset. Then, with everything up again, the design's invariants are checked
  * against both databases and every answer the clients got.
  *
- * <p>Runs for {@code shop.faults.seconds} (30 in {@code ./mvnw verify}; see the README for the
+ * <p>Runs for {@code shop.faults.seconds} (30 in {@code ./mvnw verify}; see docs/tests.md for the
  * long run), with a random seed it prints ({@code shop.faults.seed} replays one).
  */
 class FaultInjectionSystemTest {

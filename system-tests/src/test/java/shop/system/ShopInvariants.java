@@ -12,7 +12,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The saga's invariants (README, "How an order is paid, and what happens when things fail"), checked against
+ * The saga's invariants (docs/design.md, "The saga, and what nothing lost means"), checked against
  * both services' databases and the answers clients got: no acknowledged order lost, no double
  * charge, every PAID order charged exactly its amount once, no charge without its order, no
  * failed order charged, no refund beyond its charge, no answer contradicted, nothing left PENDING.
