@@ -16,6 +16,7 @@ import shop.defaults.InternalAuthSettings;
 import shop.defaults.InternalTokens;
 import shop.defaults.ServiceRuntime;
 import shop.defaults.Settings;
+import shop.defaults.Topology;
 import shop.gateway.auth.Authentication;
 import shop.gateway.contract.ApiContract;
 import shop.gateway.contract.ApiDocs;
@@ -65,8 +66,8 @@ public final class GatewayMain {
     static Future<Router> start(ServiceRuntime runtime, Future<ApiContract.Source> contractSource) {
         Vertx vertx = runtime.vertx();
         Settings settings = runtime.settings();
-        int port = settings.integer("API_GATEWAY_PORT", 8080, 0, 65_535);
-        int managementPort = settings.integer("API_GATEWAY_MANAGEMENT_PORT", 9080, 0, 65_535);
+        int port = Topology.SHOP.port(settings, SERVICE);
+        int managementPort = Topology.SHOP.managementPort(settings, SERVICE);
         Downstreams downstreams = Downstreams.from(settings);
         LimitSettings limits = LimitSettings.from(settings);
         ClientAddresses clients = limits.clientAddresses();
@@ -75,7 +76,8 @@ public final class GatewayMain {
         Authentication authentication = Authentication.from(settings, vertx, failedAuthentications::failed);
         InternalTokens tokens = InternalTokens.start(
                 vertx,
-                InternalAuthSettings.from(settings, SERVICE, List.of("order-service", "payment-service")),
+                InternalAuthSettings.from(
+                        settings, SERVICE, Topology.SHOP.service(SERVICE).calls()),
                 Clock.systemUTC());
         Downstream orders =
                 Downstream.create(runtime, "order-service", downstreams.orderService(), downstreams, tokens);

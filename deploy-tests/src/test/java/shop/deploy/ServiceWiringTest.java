@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import shop.defaults.Topology;
 
 /** Services reach pods, and configuration reaches Services, in what the overlays render. */
 class ServiceWiringTest {
@@ -129,9 +130,16 @@ class ServiceWiringTest {
                                 && names.contains(variable.substring(prefix.length())));
     }
 
-    /** The upper-case string literals in the service's main code and in service-defaults'. */
+    /**
+     * The upper-case string literals in the service's main code and in service-defaults', and the
+     * variables the {@link Topology} names after the services (their ports and URLs).
+     */
     private static Set<String> namesInCode(String service) {
         Set<String> names = new HashSet<>();
+        for (Topology.Service each : Topology.SHOP.services()) {
+            names.addAll(List.of(each.portVariable(), each.urlVariable()));
+            each.managementPort().ifPresent(port -> names.add(each.managementPortVariable()));
+        }
         for (String module : List.of("service-defaults", service)) {
             Path sources = Kustomize.ROOT.resolve(module).resolve("src/main/java");
             try (Stream<Path> files = Files.walk(sources)) {
@@ -210,7 +218,8 @@ class ServiceWiringTest {
     void eachServiceHoldsTheInternalKeysOfItsOwnPairsAndBothSidesOfAPairAgree() {
         Manifests local = Manifests.of("overlays/local");
         Map<String, List<String>> pairs = new java.util.TreeMap<>();
-        for (String service : List.of("api-gateway", "order-service", "payment-service")) {
+        for (String service :
+                Topology.SHOP.services().stream().map(Topology.Service::name).toList()) {
             var secret = local.secrets().stream()
                     .filter(s -> s.getMetadata().getName().startsWith(service + "-internal-auth-"))
                     .findFirst()
@@ -228,10 +237,9 @@ class ServiceWiringTest {
             }
         }
         assertThat(pairs.keySet())
-                .containsExactly(
-                        "api-gateway -> order-service",
-                        "api-gateway -> payment-service",
-                        "order-service -> payment-service");
+                .containsExactlyElementsOf(Topology.SHOP.pairs().stream()
+                        .map(pair -> pair.from() + " -> " + pair.to())
+                        .toList());
         pairs.forEach((pair, lines) -> assertThat(lines)
                 .as(pair + ": the same key on both sides")
                 .hasSize(2)

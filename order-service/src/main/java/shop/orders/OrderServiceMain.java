@@ -3,7 +3,6 @@ package shop.orders;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
-import java.util.List;
 import shop.defaults.Database;
 import shop.defaults.DatabaseSettings;
 import shop.defaults.InternalAuthSettings;
@@ -11,6 +10,7 @@ import shop.defaults.InternalAuthentication;
 import shop.defaults.InternalTokens;
 import shop.defaults.ServiceRuntime;
 import shop.defaults.Settings;
+import shop.defaults.Topology;
 import shop.orders.catalog.Catalog;
 import shop.orders.order.OrderController;
 import shop.orders.order.OrderModule;
@@ -42,10 +42,11 @@ public final class OrderServiceMain {
      */
     public static Future<Void> start(ServiceRuntime runtime) {
         Settings settings = runtime.settings();
-        int port = settings.integer("ORDER_SERVICE_PORT", 8081, 0, 65_535);
+        int port = Topology.SHOP.port(settings, NAME);
         InternalTokens tokens = InternalTokens.start(
                 runtime.vertx(),
-                InternalAuthSettings.from(settings, NAME, List.of(PaymentClient.PAYMENT_SERVICE)),
+                InternalAuthSettings.from(
+                        settings, NAME, Topology.SHOP.service(NAME).calls()),
                 Clock.systemUTC());
         PaymentSettings paymentSettings = PaymentSettings.from(settings);
         return Database.open(runtime, DatabaseSettings.from(settings, "orders"))

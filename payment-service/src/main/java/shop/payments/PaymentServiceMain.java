@@ -3,7 +3,6 @@ package shop.payments;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
-import java.util.List;
 import shop.defaults.Database;
 import shop.defaults.DatabaseSettings;
 import shop.defaults.InternalAuthSettings;
@@ -11,6 +10,7 @@ import shop.defaults.InternalAuthentication;
 import shop.defaults.InternalTokens;
 import shop.defaults.ServiceRuntime;
 import shop.defaults.Settings;
+import shop.defaults.Topology;
 import shop.payments.processor.PaymentProcessor;
 import shop.payments.processor.SimulatedProcessor;
 import shop.payments.transaction.TransactionController;
@@ -35,14 +35,17 @@ public final class PaymentServiceMain {
     }
 
     /**
-     * Opens the database (migrating it), then serves on {@code PAYMENT_SERVICE_PORT} (8082) on
+     * Opens the database (migrating it), then serves on its port ({@code PAYMENT_SERVICE_PORT}; the {@link Topology}'s) on
      * every event loop, all sharing one pool and one processor.
      */
     static Future<Void> start(ServiceRuntime runtime, PaymentProcessor processor) {
         Settings settings = runtime.settings();
-        int port = settings.integer("PAYMENT_SERVICE_PORT", 8082, 0, 65535);
+        int port = Topology.SHOP.port(settings, NAME);
         InternalTokens tokens = InternalTokens.start(
-                runtime.vertx(), InternalAuthSettings.from(settings, NAME, List.of()), Clock.systemUTC());
+                runtime.vertx(),
+                InternalAuthSettings.from(
+                        settings, NAME, Topology.SHOP.service(NAME).calls()),
+                Clock.systemUTC());
         return Database.open(runtime, DatabaseSettings.from(settings, "payments"))
                 .compose(pool -> {
                     var transactions =

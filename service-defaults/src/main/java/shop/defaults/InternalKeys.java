@@ -52,12 +52,6 @@ public final class InternalKeys {
         }
     }
 
-    /** The pairs Shop has: who calls whom. */
-    static final List<List<String>> PAIRS = List.of(
-            List.of("api-gateway", "order-service"),
-            List.of("api-gateway", "payment-service"),
-            List.of("order-service", "payment-service"));
-
     private final List<Key> keys;
 
     private InternalKeys(List<Key> keys) {
@@ -120,9 +114,9 @@ public final class InternalKeys {
      * run} does not use them: it gives each run fresh random keys.
      */
     public static InternalKeys local(String service) {
-        return new InternalKeys(PAIRS.stream()
-                .filter(pair -> pair.contains(service))
-                .map(pair -> localKey(pair.get(0), pair.get(1)))
+        return new InternalKeys(Topology.SHOP.pairs().stream()
+                .filter(pair -> pair.includes(service))
+                .map(pair -> localKey(pair.from(), pair.to()))
                 .toList());
     }
 

@@ -75,6 +75,7 @@ public final class ServiceRuntime {
     private volatile Function<Throwable, @Nullable Problem> domainProblems = failure -> null;
     private volatile BiFunction<HttpMethod, Throwable, @Nullable Problem> databaseProblems = (method, failure) -> null;
     private volatile boolean operationsApart;
+    private volatile @Nullable Integer operationsPort;
 
     private ServiceRuntime(String name, Settings settings) {
         this.name = name;
@@ -254,6 +255,7 @@ public final class ServiceRuntime {
                 .requestHandler(router);
         servers.add(server);
         return server.listen().map(listening -> {
+            operationsPort = listening.actualPort();
             log.info(
                     "{} operations (health, metrics) on {}:{}",
                     name,
@@ -265,7 +267,7 @@ public final class ServiceRuntime {
 
     /**
      * Serves the router on {@code port}, one server per event loop, and marks the service ready
-     * once all listen.
+     * once all listen (and the ports are in {@code SHOP_PORT_FILE}, if set: see {@link PortFile}).
      */
     public Future<Void> serve(Router router, int port) {
         return serve(router, port, null);
@@ -296,18 +298,24 @@ public final class ServiceRuntime {
             servers.add(server);
             listening.add(server.listen());
         }
-        return Future.all(listening).map(all -> {
-            operations.markReady();
-            log.info(
-                    "{} ready on {}://{}:{} in {} ms",
-                    name,
-                    tls.serves() ? "https" : "http",
-                    options.getHost(),
-                    // The port listened on, also when the system chose it (port 0: ./shop's cache recording).
-                    listening.getFirst().result().actualPort(),
-                    (System.nanoTime() - startedNanos) / 1_000_000);
-            return null;
-        });
+        return Future.all(listening)
+                .compose(all -> PortFile.write(
+                        vertx,
+                        settings.optional("SHOP_PORT_FILE"),
+                        listening.getFirst().result().actualPort(),
+                        operationsPort))
+                .map(written -> {
+                    operations.markReady();
+                    log.info(
+                            "{} ready on {}://{}:{} in {} ms",
+                            name,
+                            tls.serves() ? "https" : "http",
+                            options.getHost(),
+                            // The port listened on, also when the system chose it (port 0: ./shop's cache recording).
+                            listening.getFirst().result().actualPort(),
+                            (System.nanoTime() - startedNanos) / 1_000_000);
+                    return null;
+                });
     }
 
     private HttpServerOptions serverOptions(int port) {

@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import shop.defaults.Topology;
 import shop.testing.TestDatabase;
 import shop.testing.TestTls;
 
@@ -31,26 +31,29 @@ final class ShopProcesses implements AutoCloseable {
 
     static final Path ROOT =
             Path.of(System.getProperty("shop.root", "..")).toAbsolutePath().normalize();
-    static final List<String> SERVICES = List.of("payment-service", "order-service", "api-gateway");
+    static final List<String> SERVICES =
+            Topology.SHOP.services().stream().map(Topology.Service::name).toList();
 
     /** One process of a service, and the ports it listens on (the gateway's management port apart). */
     private record Replica(String service, int port, int operationsPort) {
 
         static Replica of(String service) throws IOException {
             int port = freePort();
-            return new Replica(service, port, "api-gateway".equals(service) ? freePort() : port);
+            boolean managementApart =
+                    Topology.SHOP.service(service).managementPort().isPresent();
+            return new Replica(service, port, managementApart ? freePort() : port);
         }
 
         /** The settings that put it on its ports ({@code ORDER_SERVICE_PORT}, ...). */
         Map<String, String> portSettings() {
-            String prefix = service.toUpperCase(Locale.ROOT).replace('-', '_');
-            return "api-gateway".equals(service)
+            Topology.Service known = Topology.SHOP.service(service);
+            return known.managementPort().isPresent()
                     ? Map.of(
-                            prefix + "_PORT",
+                            known.portVariable(),
                             String.valueOf(port),
-                            prefix + "_MANAGEMENT_PORT",
+                            known.managementPortVariable(),
                             String.valueOf(operationsPort))
-                    : Map.of(prefix + "_PORT", String.valueOf(port));
+                    : Map.of(known.portVariable(), String.valueOf(port));
         }
     }
 

@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import shop.defaults.DatabaseSettings;
 import shop.defaults.Settings;
 
@@ -23,7 +25,10 @@ import shop.defaults.Settings;
  *
  * <p>The server is {@code SHOP_TEST_POSTGRES_URL} (default
  * {@code jdbc:postgresql://127.0.0.1:5432/postgres}), as {@code SHOP_TEST_POSTGRES_USER}
- * (default {@code postgres}) with {@code SHOP_TEST_POSTGRES_PASSWORD} (default empty).
+ * (default {@code postgres}) with {@code SHOP_TEST_POSTGRES_PASSWORD} (default empty). A server
+ * that answers but refuses that login (a stock Debian PostgreSQL wants a password on 127.0.0.1)
+ * fails the first suite that needs it with what to change, and every later one with a pointer to
+ * that: not each with the driver's exception.
  */
 public record TestDatabase(Kind kind, String url, String username, String password) {
 
@@ -35,6 +40,11 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
     private static final String ADMIN_URL = env("SHOP_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     private static final String ADMIN_USER = env("SHOP_TEST_POSTGRES_USER", "postgres");
     private static final String ADMIN_PASSWORD = env("SHOP_TEST_POSTGRES_PASSWORD", "");
+
+    /** Whether the server has been asked if it lets the tests in (once a JVM), and its refusal if not. */
+    private static boolean accessChecked;
+
+    private static @Nullable String refusal;
 
     /** PostgreSQL if a server answers (required when {@code CI=true}), else H2. */
     public static TestDatabase create(String purpose) {
@@ -53,6 +63,7 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
                 .formatted(purpose, UUID.randomUUID().toString().substring(0, 8))
                 .toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9_]", "_");
+        requireAccess();
         try (Connection admin = DriverManager.getConnection(ADMIN_URL, ADMIN_USER, ADMIN_PASSWORD)) {
             admin.createStatement().execute("create database " + name);
         } catch (SQLException e) {
@@ -61,6 +72,44 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> drop(name)));
         String url = ADMIN_URL.substring(0, ADMIN_URL.lastIndexOf('/') + 1) + name;
         return new TestDatabase(Kind.POSTGRESQL, url, ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    /** Fails when the server refuses the tests' login: in full the first time, then by reference. */
+    private static synchronized void requireAccess() {
+        if (!accessChecked) {
+            accessChecked = true;
+            refusal = refusal(ADMIN_URL, ADMIN_USER, ADMIN_PASSWORD).orElse(null);
+            if (refusal != null) {
+                throw new IllegalStateException(refusal);
+            }
+        } else if (refusal != null) {
+            throw new IllegalStateException("PostgreSQL at " + ADMIN_URL + " refuses the tests' connection as "
+                    + ADMIN_USER + " (what to change: the first test that failed so says)");
+        }
+    }
+
+    /**
+     * Why the server at {@code url} refuses {@code user}, with what to change, if it does (an
+     * authentication or authorization failure); any other failure is left to say itself where it
+     * happens.
+     */
+    static Optional<String> refusal(String url, String user, String password) {
+        try (Connection ignored = DriverManager.getConnection(url, user, password)) {
+            return Optional.empty();
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            // 28: invalid authorization (a wrong password, no pg_hba.conf entry); 08004: the server
+            // rejected the connection (it wants a password and none was given).
+            if (!state.startsWith("28") && !state.equals("08004")) {
+                return Optional.empty();
+            }
+            return Optional.of("PostgreSQL at " + url + " refuses the tests' connection as " + user + " ("
+                    + e.getMessage() + "). The tests create and drop their own databases there: let"
+                    + " connections from this machine in (pg_hba.conf: \"host all all 127.0.0.1/32 trust\","
+                    + " then SELECT pg_reload_conf()), or give the tests a role that may create databases"
+                    + " with SHOP_TEST_POSTGRES_USER and SHOP_TEST_POSTGRES_PASSWORD (SHOP_TEST_POSTGRES_URL"
+                    + " for another server). With no server answering on 127.0.0.1:5432 they run on H2.");
+        }
     }
 
     public static TestDatabase h2(String purpose) {

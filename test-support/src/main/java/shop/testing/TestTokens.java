@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Caller;
@@ -22,18 +21,13 @@ import shop.defaults.InternalKeys;
 import shop.defaults.InternalTokens;
 import shop.defaults.Role;
 import shop.defaults.Settings;
+import shop.defaults.Topology;
 
 /**
  * Internal tokens for tests that call a service directly, as another Shop service would: one key
- * per pair of services (test keys, derived from the pair's names), as in production.
+ * per pair of services of the {@link Topology} (test keys, derived from the pair's names), as in production.
  */
 public final class TestTokens {
-
-    /** The pairs: who calls whom. */
-    private static final List<List<String>> PAIRS = List.of(
-            List.of("api-gateway", "order-service"),
-            List.of("api-gateway", "payment-service"),
-            List.of("order-service", "payment-service"));
 
     private TestTokens() {}
 
@@ -55,9 +49,9 @@ public final class TestTokens {
 
     /** The keys of the pairs {@code service} is part of, as {@code SHOP_INTERNAL_AUTH_KEYS} takes them. */
     public static String keysOf(String service) {
-        return PAIRS.stream()
-                .filter(pair -> pair.contains(service))
-                .map(pair -> line(pair.get(0), pair.get(1)))
+        return Topology.SHOP.pairs().stream()
+                .filter(pair -> pair.includes(service))
+                .map(pair -> line(pair.from(), pair.to()))
                 .collect(Collectors.joining("\n"));
     }
 

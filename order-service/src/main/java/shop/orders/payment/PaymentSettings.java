@@ -3,9 +3,11 @@ package shop.orders.payment;
 import java.net.URI;
 import java.time.Duration;
 import shop.defaults.Settings;
+import shop.defaults.Topology;
 
 /**
- * How order-service calls payment-service: where ({@code PAYMENT_SERVICE_URL}), 1 s to connect
+ * How order-service calls payment-service: where ({@code PAYMENT_SERVICE_URL}, checked by the
+ * {@link Topology}), 1 s to connect
  * ({@code SHOP_ORDERS_PAYMENTS_CONNECT_TIMEOUT}), and the request's deadline for an answer
  * ({@code SHOP_ORDERS_PAYMENTS_DEADLINE}, 2 s: past it, {@code POST /orders} answers 202), with
  * the breaker in front of it.
@@ -31,23 +33,9 @@ public record PaymentSettings(
         }
     }
 
-    public PaymentSettings {
-        if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme()) || baseUrl.getHost() == null) {
-            throw new IllegalArgumentException(
-                    "PAYMENT_SERVICE_URL must be an http(s) URL such as http://localhost:8082");
-        }
-    }
-
     public static PaymentSettings from(Settings settings) {
-        URI url;
-        try {
-            url = URI.create(settings.text("PAYMENT_SERVICE_URL", "http://localhost:8082"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "PAYMENT_SERVICE_URL must be an http(s) URL such as http://localhost:8082");
-        }
         return new PaymentSettings(
-                url,
+                Topology.SHOP.url(settings, PaymentClient.PAYMENT_SERVICE),
                 settings.duration("SHOP_ORDERS_PAYMENTS_CONNECT_TIMEOUT", Duration.ofSeconds(1)),
                 settings.duration("SHOP_ORDERS_PAYMENTS_DEADLINE", Duration.ofSeconds(2)),
                 settings.integer("SHOP_ORDERS_PAYMENTS_CONNECTIONS", 32, 1, 1024),
