@@ -74,7 +74,6 @@ public final class Database {
             runtime.onShutdown(pool::close);
             DatabaseProbe probe = DatabaseProbe.start(runtime.vertx(), pool, settings.deadline());
             runtime.readyOnlyWhile("database", probe::reachable);
-            runtime.databaseProblems(Database::problemOf);
             return firstAnswer(runtime.vertx(), pool, System.nanoTime() + START_WAIT.toNanos())
                     .map(pool);
         });
@@ -157,8 +156,9 @@ public final class Database {
      * {@code database-unavailable} with {@code Retry-After}, a state of affairs rather than an error
      * of the code (one line, no stack). A write that the database had when its connection was lost
      * may have been committed: 504 {@code outcome-unknown}, without an invitation to send it again.
+     * A service with a database gives it to {@link SharedRoutes#router}.
      */
-    static @Nullable Problem problemOf(HttpMethod method, Throwable failure) {
+    public static @Nullable Problem problemOf(HttpMethod method, Throwable failure) {
         if (!isUnavailable(failure)) {
             return null;
         }

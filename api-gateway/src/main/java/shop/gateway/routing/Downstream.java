@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.defaults.HttpMetrics;
 import shop.defaults.InternalTokens;
+import shop.defaults.ServerOptions;
 import shop.defaults.ServiceRuntime;
 import shop.gateway.GatewayProblem;
 import shop.gateway.GatewayProblems;
@@ -87,7 +88,7 @@ public final class Downstream {
                         .setConnectTimeout((int) downstreams.connectTimeout().toMillis())
                         .setKeepAlive(true)
                         .setTcpKeepAlive(true)
-                        .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
+                        .setKeepAliveTimeout(ServerOptions.CLIENT_KEEP_ALIVE_SECONDS)
                         .setName(service))
                 .with(new PoolOptions().setHttp1MaxSize(POOL_SIZE))
                 .build();

@@ -27,7 +27,7 @@ import shop.defaults.HttpMetrics;
 import shop.defaults.InternalTokens;
 import shop.defaults.Money;
 import shop.defaults.Role;
-import shop.defaults.ServiceRuntime;
+import shop.defaults.ServerOptions;
 import shop.defaults.StrictJson;
 import shop.defaults.TlsSettings;
 
@@ -84,7 +84,7 @@ public final class PaymentClient {
                 .with(tls.clientOptions(PAYMENT_SERVICE, settings.baseUrl())
                         .setKeepAlive(true)
                         .setTcpKeepAlive(true)
-                        .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
+                        .setKeepAliveTimeout(ServerOptions.CLIENT_KEEP_ALIVE_SECONDS)
                         .setConnectTimeout((int) settings.connectTimeout().toMillis()))
                 .with(new PoolOptions().setHttp1MaxSize(settings.connections()))
                 .build();
