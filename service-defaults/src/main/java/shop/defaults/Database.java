@@ -241,7 +241,8 @@ public final class Database {
 
     /**
      * Whether the pool answers a batch with one result per execution, as PostgreSQL's client does
-     * (the JDBC client answers with their sum).
+     * (the JDBC client answers with their sum). Asked of the pool's internal view, as {@link
+     * Statement} needs it anyway: a public pool does not say which driver it has.
      */
     static boolean countsEachOfABatch(Pool pool) {
         return ((SqlClientInternal) pool).driver() instanceof PgDriver;
@@ -270,7 +271,9 @@ public final class Database {
      * A statement written as a SQL template ({@code #{name}} parameters), parsed once for its
      * pool's database, then run on the pool or on one of its connections (in a transaction).
      * {@code SqlTemplate.forUpdate(connection, ...)} parses the text again on every call, with
-     * regular expressions: a twentieth of payment-service's CPU per order.
+     * regular expressions: a twentieth of payment-service's CPU per order. Only vertx-sql-client's
+     * implementation of templates parses once for any client of a pool (it needs the pool's
+     * internal view, for its driver's placeholders); Vert.x 5.0.7 has no public API for it.
      */
     public static final class Statement {
 
