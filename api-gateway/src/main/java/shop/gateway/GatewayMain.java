@@ -9,13 +9,12 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.Operation;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import shop.defaults.InternalAuthSettings;
 import shop.defaults.InternalTokens;
 import shop.defaults.ServiceRuntime;
 import shop.defaults.Settings;
+import shop.defaults.SharedRoutes;
 import shop.defaults.Topology;
 import shop.gateway.auth.Authentication;
 import shop.gateway.contract.ApiContract;
@@ -48,18 +47,16 @@ public final class GatewayMain {
     public static void main(String[] args) {
         // Reading the contract is mostly class loading, cold: on another core while the runtime starts.
         CompletableFuture<ApiContract.Source> contract = CompletableFuture.supplyAsync(ApiContract::read);
+        ServiceRuntime runtime;
         try {
-            ServiceRuntime runtime = ServiceRuntime.start(SERVICE, Settings.fromEnvironment());
-            // Waits here, on the main thread: exiting from an event loop would block it until the JVM stops.
-            start(runtime, Future.fromCompletionStage(contract))
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .join();
-        } catch (RuntimeException e) {
-            ServiceRuntime.exitOnFailure(
-                    SERVICE,
-                    e instanceof CompletionException failed && failed.getCause() != null ? failed.getCause() : e);
+            // Settings, logs, metrics and traces, Vert.x; a bad setting stops the service here.
+            runtime = ServiceRuntime.start(SERVICE, Settings.fromEnvironment());
+        } catch (RuntimeException badSetting) {
+            ServiceRuntime.exitOnFailure(SERVICE, badSetting);
+            return;
         }
+        start(runtime, Future.fromCompletionStage(contract))
+                .onFailure(failure -> ServiceRuntime.exitOnFailure(SERVICE, failure));
     }
 
     /** Wires the gateway and serves it; the router it serves, once it does. */
@@ -85,14 +82,17 @@ public final class GatewayMain {
                 Downstream.create(runtime, "payment-service", downstreams.paymentService(), downstreams, tokens);
         RateLimit rateLimit = RateLimit.start(vertx, limits.rateLimit(), clients);
         ClientConnections connections = ClientConnections.start(vertx, limits.maxConnectionsPerAddress(), clients);
-        runtime.problems(GatewayProblems::of);
 
         ApiDocs docs = ApiDocs.fromJar();
         WebPages pages = WebPages.fromJar(settings);
 
+        SharedRoutes shared = runtime.sharedRoutes();
         // Health and metrics on the management port, which the public Service does not expose.
-        Future<Integer> operations = runtime.serveOperations(managementPort);
-        return operations
+        Router management = shared.router(GatewayProblems::of, SharedRoutes.NO_DATABASE);
+        management.route().handler(SharedRoutes.securityHeaders());
+        management.route().handler(SharedRoutes::refuseMalformedPath);
+        shared.operations(management);
+        return runtime.serveOperations(management, managementPort)
                 .compose(listening -> contractSource)
                 .compose(source -> ApiContract.load(vertx, source))
                 .compose(contract -> {
@@ -110,15 +110,21 @@ public final class GatewayMain {
                     calls.route("refundOrder", orders::forward);
                     calls.route("listTransactions", Authentication.adminsOnly("list transactions"), payments::forward);
                     calls.route("getSummary", Authentication.adminsOnly("see the summary"), orders::forward);
-                    // Metrics and security headers (the runtime's); then, before anything may refuse the request or
-                    // wait for its body: the access log (a line for every request, refusals included), CORS (so that
-                    // every answer has its headers), the URL's and the framing's checks; then the runtime's body read,
-                    // in-flight limit and problem details.
-                    Router router = runtime.router(List.of(
-                            AccessLog.handler(),
-                            Cors.handler(limits.corsAllowedOrigins()).orElse(RoutingContext::next),
-                            UrlLimits::check,
-                            RequestFraming::check));
+
+                    Router router = shared.router(GatewayProblems::of, SharedRoutes.NO_DATABASE);
+                    router.route().handler(shared.metrics());
+                    router.route().handler(SharedRoutes.securityHeaders());
+                    // Before anything may refuse the request or wait for its body: the access log (a line for every
+                    // request, refusals included), CORS (so that every answer has its headers), the URL's and the
+                    // framing's checks.
+                    router.route().handler(AccessLog.handler());
+                    router.route()
+                            .handler(Cors.handler(limits.corsAllowedOrigins()).orElse(RoutingContext::next));
+                    router.route().handler(UrlLimits::check);
+                    router.route().handler(RequestFraming::check);
+                    router.route().handler(SharedRoutes::refuseMalformedPath);
+                    router.route().handler(SharedRoutes.body());
+                    router.route().handler(shared.inFlightLimit());
                     docs.mount(router, contract);
                     pages.mount(router);
                     router.route("/*").subRouter(calls.router());

@@ -9,4 +9,10 @@ class ArchitectureTest {
     void keepsTheGatewaysRoomsApart() {
         Architecture.check("shop.gateway");
     }
+
+    @Test
+    void usesVertxInternalsOnlyWhereVertxHasNoPublicApi() {
+        Architecture.checkVertxInternalsOnlyIn(
+                Architecture.of("shop.gateway"), "shop.gateway.contract.RequestValidation");
+    }
 }

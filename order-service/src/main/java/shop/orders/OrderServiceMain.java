@@ -10,6 +10,7 @@ import shop.defaults.InternalAuthentication;
 import shop.defaults.InternalTokens;
 import shop.defaults.ServiceRuntime;
 import shop.defaults.Settings;
+import shop.defaults.SharedRoutes;
 import shop.defaults.Topology;
 import shop.orders.catalog.Catalog;
 import shop.orders.order.OrderController;
@@ -27,6 +28,7 @@ public final class OrderServiceMain {
     public static void main(String[] args) {
         ServiceRuntime runtime;
         try {
+            // Settings, logs, metrics and traces, Vert.x; a bad setting stops the service here.
             runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
         } catch (RuntimeException badSetting) {
             ServiceRuntime.exitOnFailure(NAME, badSetting);
@@ -37,18 +39,18 @@ public final class OrderServiceMain {
 
     /**
      * All of order-service's wiring: its database (migrated, one pool for every event loop), the
-     * catalog, the client of payment-service, the order feature with its jobs, then the routes,
-     * each behind the shared handlers and internal authentication, and the server.
+     * catalog, the client of payment-service, the order feature with its jobs, then the router
+     * (the shared handlers, internal authentication, the routes), and the server.
      */
     public static Future<Void> start(ServiceRuntime runtime) {
         Settings settings = runtime.settings();
         int port = Topology.SHOP.port(settings, NAME);
+        PaymentSettings paymentSettings = PaymentSettings.from(settings);
         InternalTokens tokens = InternalTokens.start(
                 runtime.vertx(),
                 InternalAuthSettings.from(
                         settings, NAME, Topology.SHOP.service(NAME).calls()),
                 Clock.systemUTC());
-        PaymentSettings paymentSettings = PaymentSettings.from(settings);
         return Database.open(runtime, DatabaseSettings.from(settings, "orders"))
                 .compose(pool -> Catalog.load(pool).compose(catalog -> {
                     PaymentClient payments = new PaymentClient(
@@ -70,8 +72,14 @@ public final class OrderServiceMain {
                     runtime.onShutdown(orders::stopJobs);
                     OrderController controller = orders.controller();
 
-                    Router router = runtime.router();
-                    runtime.problems(OrderController::problemOf);
+                    SharedRoutes shared = runtime.sharedRoutes();
+                    Router router = shared.router(OrderController::problemOf, Database::problemOf);
+                    router.route().handler(shared.metrics());
+                    router.route().handler(SharedRoutes.securityHeaders());
+                    router.route().handler(SharedRoutes::refuseMalformedPath);
+                    shared.operations(router);
+                    router.route().handler(SharedRoutes.body());
+                    router.route().handler(shared.inFlightLimit());
                     router.route().handler(InternalAuthentication.handler(tokens));
                     router.get("/products").handler(catalog::list);
                     router.post("/orders").handler(controller::place);

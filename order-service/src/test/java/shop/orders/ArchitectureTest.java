@@ -10,4 +10,9 @@ class ArchitectureTest {
     void keepsTheDomainFreeOfHttpAndSqlAndTheServiceToItself() {
         Architecture.check("shop.orders");
     }
+
+    @Test
+    void usesVertxInternalsOnlyWhereVertxHasNoPublicApi() {
+        Architecture.checkVertxInternalsOnlyIn(Architecture.of("shop.orders"), "shop.orders.order.TraceContexts");
+    }
 }

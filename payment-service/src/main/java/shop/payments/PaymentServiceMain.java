@@ -10,6 +10,7 @@ import shop.defaults.InternalAuthentication;
 import shop.defaults.InternalTokens;
 import shop.defaults.ServiceRuntime;
 import shop.defaults.Settings;
+import shop.defaults.SharedRoutes;
 import shop.defaults.Topology;
 import shop.payments.processor.PaymentProcessor;
 import shop.payments.processor.SimulatedProcessor;
@@ -26,12 +27,15 @@ public final class PaymentServiceMain {
     private PaymentServiceMain() {}
 
     public static void main(String[] args) {
+        ServiceRuntime runtime;
         try {
-            ServiceRuntime runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
-            start(runtime, new SimulatedProcessor()).onFailure(failure -> ServiceRuntime.exitOnFailure(NAME, failure));
+            // Settings, logs, metrics and traces, Vert.x; a bad setting stops the service here.
+            runtime = ServiceRuntime.start(NAME, Settings.fromEnvironment());
         } catch (RuntimeException badSetting) {
             ServiceRuntime.exitOnFailure(NAME, badSetting);
+            return;
         }
+        start(runtime, new SimulatedProcessor()).onFailure(failure -> ServiceRuntime.exitOnFailure(NAME, failure));
     }
 
     /**
@@ -50,11 +54,15 @@ public final class PaymentServiceMain {
                 .compose(pool -> {
                     var transactions =
                             TransactionController.create(pool, processor, runtime.registry(), Clock.systemUTC());
-                    runtime.problems(TransactionController::problemOf);
 
-                    // Metrics, security headers, /actuator/**, the body, the in-flight limit and problem+json come
-                    // first.
-                    Router router = runtime.router();
+                    SharedRoutes shared = runtime.sharedRoutes();
+                    Router router = shared.router(TransactionController::problemOf, Database::problemOf);
+                    router.route().handler(shared.metrics());
+                    router.route().handler(SharedRoutes.securityHeaders());
+                    router.route().handler(SharedRoutes::refuseMalformedPath);
+                    shared.operations(router);
+                    router.route().handler(SharedRoutes.body());
+                    router.route().handler(shared.inFlightLimit());
                     router.route().handler(InternalAuthentication.handler(tokens));
                     router.post("/charges").handler(transactions::charge);
                     router.post("/refunds").handler(transactions::refund);

@@ -10,4 +10,9 @@ class ArchitectureTest {
     void keepsItsRoomsApart() {
         Architecture.check("shop.payments");
     }
+
+    @Test
+    void usesNoVertxInternals() {
+        Architecture.checkVertxInternalsOnlyIn(Architecture.of("shop.payments"));
+    }
 }

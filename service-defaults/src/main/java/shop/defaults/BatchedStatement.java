@@ -2,9 +2,7 @@ package shop.defaults;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -13,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -45,8 +44,11 @@ public final class BatchedStatement {
 
     private final AtomicLong batches = new AtomicLong();
 
-    /** One map of parameters for each statement; the row count is the first statement's. */
-    private record Execution(List<Map<String, Object>> parameters, Promise<Integer> rowCount) {}
+    /**
+     * One map of parameters for each statement; the row count is the first statement's, completed
+     * wherever the batch ends (its caller hears of it on its own context).
+     */
+    private record Execution(List<Map<String, Object>> parameters, CompletableFuture<Integer> rowCount) {}
 
     private static final class Queue {
         boolean sending;
@@ -81,13 +83,14 @@ public final class BatchedStatement {
             queue = new Queue();
             context.put(queueKey, queue);
         }
-        // Completed wherever the batch ends, each promise calls back on its own caller's context.
-        Execution execution = new Execution(List.of(parameters), ((ContextInternal) context).promise());
+        Execution execution = new Execution(List.of(parameters), new CompletableFuture<>());
+        // Completed wherever the batch ends, each execution calls back on its own caller's context.
+        Future<Integer> rowCount = Future.fromCompletionStage(execution.rowCount(), context);
         queue.waiting.add(execution);
         if (!queue.sending) {
             send(queue);
         }
-        return execution.rowCount().future();
+        return rowCount;
     }
 
     /** How many round trips this statement has made: fewer than its executions under load. */
@@ -107,7 +110,7 @@ public final class BatchedStatement {
             sent = run(batch);
         } catch (RuntimeException e) {
             // A value the statement cannot take: that batch fails, the queue goes on.
-            batch.forEach(execution -> execution.rowCount().tryFail(e));
+            batch.forEach(execution -> execution.rowCount().completeExceptionally(e));
             sent = Future.succeededFuture();
         }
         sent.onComplete(done -> {
@@ -132,7 +135,8 @@ public final class BatchedStatement {
                     if (result == null) {
                         execution
                                 .rowCount()
-                                .fail(new IllegalStateException("A batch answered for fewer executions than it ran"));
+                                .completeExceptionally(
+                                        new IllegalStateException("A batch answered for fewer executions than it ran"));
                         continue;
                     }
                     execution.rowCount().complete(result.rowCount());
@@ -150,14 +154,20 @@ public final class BatchedStatement {
                 }
                 return rerun;
             }
-            batch.forEach(execution -> execution.rowCount().fail(done.cause()));
+            batch.forEach(execution -> execution.rowCount().completeExceptionally(done.cause()));
             return Future.succeededFuture();
         });
     }
 
     private Future<Void> settleAlone(Execution execution) {
         return runAlone(execution.parameters())
-                .onComplete(execution.rowCount())
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        execution.rowCount().complete(done.result());
+                    } else {
+                        execution.rowCount().completeExceptionally(done.cause());
+                    }
+                })
                 .<Void>mapEmpty()
                 .otherwiseEmpty();
     }

@@ -74,7 +74,6 @@ public final class Database {
             runtime.onShutdown(pool::close);
             DatabaseProbe probe = DatabaseProbe.start(runtime.vertx(), pool, settings.deadline());
             runtime.readyOnlyWhile("database", probe::reachable);
-            runtime.databaseProblems(Database::problemOf);
             return firstAnswer(runtime.vertx(), pool, System.nanoTime() + START_WAIT.toNanos())
                     .map(pool);
         });
@@ -157,8 +156,9 @@ public final class Database {
      * {@code database-unavailable} with {@code Retry-After}, a state of affairs rather than an error
      * of the code (one line, no stack). A write that the database had when its connection was lost
      * may have been committed: 504 {@code outcome-unknown}, without an invitation to send it again.
+     * A service with a database gives it to {@link SharedRoutes#router}.
      */
-    static @Nullable Problem problemOf(HttpMethod method, Throwable failure) {
+    public static @Nullable Problem problemOf(HttpMethod method, Throwable failure) {
         if (!isUnavailable(failure)) {
             return null;
         }
@@ -241,7 +241,8 @@ public final class Database {
 
     /**
      * Whether the pool answers a batch with one result per execution, as PostgreSQL's client does
-     * (the JDBC client answers with their sum).
+     * (the JDBC client answers with their sum). Asked of the pool's internal view, as {@link
+     * Statement} needs it anyway: a public pool does not say which driver it has.
      */
     static boolean countsEachOfABatch(Pool pool) {
         return ((SqlClientInternal) pool).driver() instanceof PgDriver;
@@ -270,7 +271,9 @@ public final class Database {
      * A statement written as a SQL template ({@code #{name}} parameters), parsed once for its
      * pool's database, then run on the pool or on one of its connections (in a transaction).
      * {@code SqlTemplate.forUpdate(connection, ...)} parses the text again on every call, with
-     * regular expressions: a twentieth of payment-service's CPU per order.
+     * regular expressions: a twentieth of payment-service's CPU per order. Only vertx-sql-client's
+     * implementation of templates parses once for any client of a pool (it needs the pool's
+     * internal view, for its driver's placeholders); Vert.x 5.0.7 has no public API for it.
      */
     public static final class Statement {
 

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its deadline, and the service answers nobody in time. A request counts once its body has been
  * read (the handler runs after the body's), so that a client trickling bodies in holds no slot
  * while it does. Health and metrics are never refused, so probes see an overloaded service as
- * alive and ready: their routes come before this handler ({@link ServiceRuntime#router}), and it
+ * alive and ready: their routes come before this handler ({@link SharedRoutes}), and it
  * looks at no path.
  */
 final class InFlightLimit {

@@ -7,7 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Lets in only calls that carry a valid internal token ({@code Authorization: Bearer}); a call
  * straight to a service's port without one gets 401, whatever its path. Health and metrics stay
- * open to probes because their routes come first ({@link ServiceRuntime#router}) and answer
+ * open to probes because their routes come first ({@link SharedRoutes}) and answer
  * before this handler runs; it looks at no path, so no spelling of one gets around it.
  */
 public final class InternalAuthentication {

@@ -48,7 +48,11 @@ final class StrictHttp1 extends ChannelDuplexHandler {
     private long answers;
     private boolean broken;
 
-    /** Puts the checks in front of the connection's HTTP handler (a connection handler of the server's). */
+    /**
+     * Puts the checks in front of the connection's HTTP handler (a connection handler of the
+     * server's). Through Vert.x's internal view of the connection: in 5.0.7 the public {@link
+     * HttpConnection} gives no way to its Netty pipeline, nor a hook before its decoder's requests.
+     */
     static void install(HttpConnection connection) {
         if (connection instanceof ConnectionBase netty) {
             ChannelHandlerContext http = netty.channelHandlerContext();

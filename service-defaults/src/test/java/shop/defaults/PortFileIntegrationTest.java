@@ -2,6 +2,7 @@ package shop.defaults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.ext.web.Router;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +21,15 @@ class PortFileIntegrationTest {
         ServiceRuntime runtime = ServiceRuntime.start(
                 "test-service", Settings.of(Map.of("SHOP_PORT_FILE", file.toString(), "SHOP_EVENT_LOOPS", "1")));
         try {
-            int management = runtime.serveOperations(0)
+            SharedRoutes shared = runtime.sharedRoutes();
+            Router operations = shared.router(failure -> null, SharedRoutes.NO_DATABASE);
+            shared.operations(operations);
+            int management = runtime.serveOperations(operations, 0)
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             assertThat(file).doesNotExist();
-            runtime.serve(runtime.router(), 0)
+            runtime.serve(shared.router(failure -> null, SharedRoutes.NO_DATABASE), 0)
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);

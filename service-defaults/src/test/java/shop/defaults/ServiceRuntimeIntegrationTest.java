@@ -42,12 +42,20 @@ class ServiceRuntimeIntegrationTest {
             port = socket.getLocalPort();
         }
         runtime = ServiceRuntime.start("test-service", Settings.of(Map.of("SHOP_MAX_IN_FLIGHT", "1")));
-        runtime.problems(failure -> failure instanceof NoSuchThing
-                ? Problem.of(404, "thing-not-found", "No such thing")
-                        .with("thingsKnown", 3)
-                        .retryAfter(java.time.Duration.ofSeconds(7))
-                : null);
-        Router router = runtime.router();
+        SharedRoutes shared = runtime.sharedRoutes();
+        Router router = shared.router(
+                failure -> failure instanceof NoSuchThing
+                        ? Problem.of(404, "thing-not-found", "No such thing")
+                                .with("thingsKnown", 3)
+                                .retryAfter(java.time.Duration.ofSeconds(7))
+                        : null,
+                SharedRoutes.NO_DATABASE);
+        router.route().handler(shared.metrics());
+        router.route().handler(SharedRoutes.securityHeaders());
+        router.route().handler(SharedRoutes::refuseMalformedPath);
+        shared.operations(router);
+        router.route().handler(SharedRoutes.body());
+        router.route().handler(shared.inFlightLimit());
         router.get("/things/:id").handler(context -> context.fail(new NoSuchThing()));
         router.get("/broken").handler(context -> {
             throw new IllegalStateException("secret internals");

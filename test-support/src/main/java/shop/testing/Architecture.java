@@ -2,6 +2,8 @@ package shop.testing;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -24,6 +26,9 @@ public final class Architecture {
         "io.vertx.jdbcclient..",
         "java.sql.."
     };
+
+    /** Vert.x's implementation, which any release may change: the public API is used wherever it has one. */
+    private static final String[] VERTX_INTERNALS = {"io.vertx..impl..", "io.vertx..internal.."};
 
     private Architecture() {}
 
@@ -73,6 +78,29 @@ public final class Architecture {
                 .dependOnClassesThat()
                 .resideInAnyPackage(others)
                 .because("each service is its own application; they share nothing at run time but HTTP")
+                .check(classes);
+    }
+
+    /**
+     * Only the {@code allowed} classes (and the classes nested in them) use Vert.x's internal or
+     * implementation packages, each where Vert.x has no public API for what it needs (its comment
+     * says why), so that an upgrade has a short list to look at.
+     */
+    public static void checkVertxInternalsOnlyIn(JavaClasses classes, String... allowed) {
+        List<String> names = List.of(allowed);
+        DescribedPredicate<JavaClass> notAllowed = DescribedPredicate.describe(
+                "are not among " + names,
+                type -> names.stream()
+                        .noneMatch(name ->
+                                type.getName().equals(name) || type.getName().startsWith(name + "$")));
+        noClasses()
+                .that(notAllowed)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(VERTX_INTERNALS)
+                .because("Vert.x's public API is kept to wherever it has one")
+                // Every class may be among those allowed (the rule's own test's).
+                .allowEmptyShould(true)
                 .check(classes);
     }
 

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -196,12 +196,11 @@ final class OidcTokens {
      * context (which holds its trace), not in the one the fetch ends in.
      */
     private static <T> @Nullable Future<T> onThisRequestsContext(@Nullable Future<T> shared) {
-        if (shared == null || !(Vertx.currentContext() instanceof ContextInternal own)) {
+        Context own = Vertx.currentContext();
+        if (shared == null || own == null) {
             return shared;
         }
-        Promise<T> mine = own.promise();
-        shared.onComplete(mine);
-        return mine.future();
+        return Future.fromCompletionStage(shared.toCompletionStage(), own);
     }
 
     /** Fetches the keys (the discovery document first, until it has been read once). */

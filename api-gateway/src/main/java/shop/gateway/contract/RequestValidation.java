@@ -40,8 +40,9 @@ import shop.gateway.GatewayProblems;
 public final class RequestValidation {
 
     /**
-     * The implementation, for its checks of one part at a time: its {@code validate} hands every
-     * request to a worker thread and back (an event-loop hop per request), while checking a
+     * vertx-openapi's implementation, for its checks of one part at a time, which the public
+     * {@code RequestValidator} does not offer: its {@code validate} takes a whole request and hands
+     * it to a worker thread and back (an event-loop hop per request), while checking a
      * request this small against its schema takes microseconds, so it is done here, on the loop,
      * with a validator made once per schema ({@link CompiledSchemas}).
      */

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.defaults.HttpMetrics;
 import shop.defaults.InternalTokens;
+import shop.defaults.ServerOptions;
 import shop.defaults.ServiceRuntime;
 import shop.gateway.GatewayProblem;
 import shop.gateway.GatewayProblems;
@@ -90,7 +91,7 @@ public final class Downstream {
                         // timeout (Linux's native transport) one that stopped acknowledging what was sent.
                         .setTcpKeepAlive(true)
                         .setTcpUserTimeout((int) downstreams.readTimeout().toMillis())
-                        .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
+                        .setKeepAliveTimeout(ServerOptions.CLIENT_KEEP_ALIVE_SECONDS)
                         .setName(service))
                 .with(new PoolOptions().setHttp1MaxSize(POOL_SIZE))
                 .build();

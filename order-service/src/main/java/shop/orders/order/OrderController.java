@@ -5,7 +5,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Caller;
@@ -51,10 +50,14 @@ public final class OrderController {
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
     private static final Pattern STATUS = Pattern.compile("PENDING|PAID|PAYMENT_FAILED|REFUNDED|any");
 
-    private final OrderService orders;
+    private final PlaceOrder placeOrder;
+    private final OrderQueries queries;
+    private final Refunds refunds;
 
-    OrderController(OrderService orders) {
-        this.orders = orders;
+    OrderController(PlaceOrder placeOrder, OrderQueries queries, Refunds refunds) {
+        this.placeOrder = placeOrder;
+        this.queries = queries;
+        this.refunds = refunds;
     }
 
     /** {@code POST /orders}. */
@@ -63,7 +66,8 @@ public final class OrderController {
         String key = idempotencyKey(context);
         PlaceOrderRequest request = StrictJson.read(context.body().buffer(), PlaceOrderRequest.class);
         Caller caller = InternalAuthentication.caller(context);
-        attempt(() -> orders.place(caller, request, key))
+        placeOrder
+                .place(caller, request, key)
                 .onSuccess(placement -> {
                     Order order = placement.order();
                     context.response()
@@ -93,8 +97,8 @@ public final class OrderController {
         boolean stuck = query.flag("stuck");
         query.check();
         Future<List<Order>> found = stuck
-                ? orders.stuck(caller, page, size)
-                : orders.list(caller, customer, "any".equals(status) ? null : OrderStatus.valueOf(status), page, size);
+                ? queries.stuck(caller, page, size)
+                : queries.list(caller, customer, "any".equals(status) ? null : OrderStatus.valueOf(status), page, size);
         found.onSuccess(list ->
                         json(context, 200, list.stream().map(OrderView::of).toList()))
                 .onFailure(context::fail);
@@ -103,7 +107,7 @@ public final class OrderController {
     /** {@code GET /orders/{id}}. */
     public void get(RoutingContext context) {
         Caller caller = InternalAuthentication.caller(context);
-        orders.find(caller, context.pathParam("id"))
+        queries.find(caller, context.pathParam("id"))
                 .onSuccess(order -> json(context, 200, OrderView.of(order)))
                 .onFailure(context::fail);
     }
@@ -111,7 +115,7 @@ public final class OrderController {
     /** {@code POST /orders/{id}/refund}: takes no body. */
     public void refund(RoutingContext context) {
         Caller caller = InternalAuthentication.caller(context);
-        attempt(() -> orders.refund(caller, context.pathParam("id")))
+        refunds.refund(caller, context.pathParam("id"))
                 .onSuccess(order -> json(context, 200, OrderView.of(order)))
                 .onFailure(context::fail);
     }
@@ -119,7 +123,7 @@ public final class OrderController {
     /** {@code GET /admin/summary}. */
     public void summary(RoutingContext context) {
         Caller caller = InternalAuthentication.caller(context);
-        attempt(() -> orders.summary(caller))
+        queries.summary(caller)
                 .onSuccess(summary -> json(context, 200, summary))
                 .onFailure(context::fail);
     }
@@ -154,14 +158,6 @@ public final class OrderController {
             case PaymentMethodNotDurable e ->
                 Problem.of(503, "payment-method-not-durable", detail).retryAfter(Duration.ofSeconds(30));
         };
-    }
-
-    private static <T> Future<T> attempt(Supplier<Future<T>> work) {
-        try {
-            return work.get();
-        } catch (RuntimeException refused) {
-            return Future.failedFuture(refused);
-        }
     }
 
     /**

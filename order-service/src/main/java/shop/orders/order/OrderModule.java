@@ -65,7 +65,8 @@ public final class OrderModule {
         IdempotencyKeys keys = new IdempotencyKeys(pool);
         PendingOrders pendingOrders = new PendingOrders(
                 orders, orderSettings.maxPending(), orderSettings.recovery().stuckAfter(), clock, registry);
-        OrderService service = new OrderService(
+        OrderMetrics metrics = new OrderMetrics(registry);
+        PlaceOrder placeOrder = new PlaceOrder(
                 orders,
                 keys,
                 catalog,
@@ -73,13 +74,15 @@ public final class OrderModule {
                 seal,
                 orderSettings,
                 pendingOrders,
-                new OrderMetrics(registry),
+                metrics,
                 new TraceContexts(vertx, openTelemetry),
                 clock);
+        OrderQueries queries = new OrderQueries(orders, pendingOrders, payments, orderSettings.recovery(), clock);
         return new OrderModule(
                 vertx,
-                new OrderController(service),
-                new PaymentRecovery(vertx, orders, service, orderSettings.recovery(), payments.attemptLimit(), clock),
+                new OrderController(placeOrder, queries, new Refunds(queries, orders, payments, metrics, clock)),
+                new PaymentRecovery(
+                        vertx, orders, placeOrder, orderSettings.recovery(), payments.attemptLimit(), clock),
                 new IdempotencyKeyPurge(vertx, keys, orderSettings.idempotency(), clock),
                 pendingOrders,
                 orderSettings.recovery().enabled());

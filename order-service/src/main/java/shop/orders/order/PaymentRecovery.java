@@ -29,7 +29,7 @@ final class PaymentRecovery {
 
     private final Vertx vertx;
     private final Orders orders;
-    private final OrderService orderService;
+    private final PlaceOrder placeOrder;
     private final OrderSettings.Recovery settings;
     private final Clock clock;
     private final Backoff backoff;
@@ -43,13 +43,13 @@ final class PaymentRecovery {
     PaymentRecovery(
             Vertx vertx,
             Orders orders,
-            OrderService orderService,
+            PlaceOrder placeOrder,
             OrderSettings.Recovery settings,
             Duration attemptLimit,
             Clock clock) {
         this.vertx = vertx;
         this.orders = orders;
-        this.orderService = orderService;
+        this.placeOrder = placeOrder;
         this.settings = settings;
         this.clock = clock;
         this.backoff = settings.backoff();
@@ -100,7 +100,7 @@ final class PaymentRecovery {
     private Future<Void> retryEach(List<Orders.Claimed> batch, Instant endBy) {
         inFlight += batch.size();
         return Future.join(batch.stream()
-                        .map(claimed -> orderService
+                        .map(claimed -> placeOrder
                                 .retry(claimed, endBy)
                                 .onFailure(failure -> log.warn(
                                         "Retrying the payment of order {} failed; it stays pending: {}",

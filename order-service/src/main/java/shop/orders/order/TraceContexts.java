@@ -62,6 +62,8 @@ final class TraceContexts {
                 ? Context.root()
                 : W3CTraceContextPropagator.getInstance()
                         .extract(Context.root(), Map.of("traceparent", traceParent), GETTER);
+        // Vert.x's internal view of a context: in 5.0.7 only it makes a duplicated context (with
+        // locals of its own, where the trace goes); the public Context has no way to.
         ContextInternal own = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
         Promise<T> done = own.promise();
         own.runOnContext(start -> {

@@ -27,7 +27,7 @@ import shop.defaults.HttpMetrics;
 import shop.defaults.InternalTokens;
 import shop.defaults.Money;
 import shop.defaults.Role;
-import shop.defaults.ServiceRuntime;
+import shop.defaults.ServerOptions;
 import shop.defaults.StrictJson;
 import shop.defaults.TlsSettings;
 
@@ -87,7 +87,7 @@ public final class PaymentClient {
                         // user timeout (Linux's native transport) one that stopped acknowledging what was sent.
                         .setTcpKeepAlive(true)
                         .setTcpUserTimeout((int) settings.deadline().toMillis())
-                        .setKeepAliveTimeout(ServiceRuntime.CLIENT_KEEP_ALIVE_SECONDS)
+                        .setKeepAliveTimeout(ServerOptions.CLIENT_KEEP_ALIVE_SECONDS)
                         .setConnectTimeout((int) settings.connectTimeout().toMillis()))
                 .with(new PoolOptions().setHttp1MaxSize(settings.connections()))
                 .build();
@@ -170,11 +170,6 @@ public final class PaymentClient {
     /** The breaker's state now: {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ... (Resilience4j's names). */
     public String breakerState() {
         return breaker.getState().name();
-    }
-
-    /** The breaker, for tests that need it closed again. */
-    public CircuitBreaker breaker() {
-        return breaker;
     }
 
     public Future<Void> close() {

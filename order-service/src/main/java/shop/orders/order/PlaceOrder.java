@@ -4,46 +4,46 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import shop.defaults.Caller;
 import shop.orders.catalog.Catalog;
 import shop.orders.catalog.Product;
-import shop.orders.order.OrderProblem.AdminOnly;
 import shop.orders.order.OrderProblem.CurrencyMismatch;
 import shop.orders.order.OrderProblem.CustomerMismatch;
 import shop.orders.order.OrderProblem.IdempotencyKeyReused;
-import shop.orders.order.OrderProblem.OrderNotFound;
-import shop.orders.order.OrderProblem.OrderNotRefundable;
 import shop.orders.order.OrderProblem.PaymentMethodMissing;
 import shop.orders.order.OrderProblem.PaymentMethodNotDurable;
-import shop.orders.order.OrderProblem.PaymentServiceUnavailable;
 import shop.orders.order.OrderProblem.PriceMismatch;
 import shop.orders.order.OrderProblem.TooManyPendingOrders;
 import shop.orders.order.OrderProblem.TotalTooLarge;
 import shop.orders.order.OrderProblem.UnknownItem;
 import shop.orders.payment.ChargeOutcome;
 import shop.orders.payment.PaymentClient;
-import shop.orders.payment.RefundDeclined;
 import shop.orders.payment.Transaction;
 
 /**
- * Places, shows and refunds orders. Placing one is the saga, in the order of {@link #place}:
- * price it from the catalog, claim its idempotency key and store it {@code PENDING} (with its
- * payment method sealed, in one transaction), charge it with the order id as the payment's
- * idempotency key, record the outcome. An outcome that is not known yet leaves the order pending
- * for {@link PaymentRecovery}, which finishes it with the same {@link #charge} and {@link #record}.
+ * Places an order: the saga, in the order of {@link #place}: price it from the catalog, claim its
+ * idempotency key and store it {@code PENDING} (with its payment method sealed, in one
+ * transaction), charge it with the order id as the payment's idempotency key, record the outcome.
+ * An outcome that is not known yet leaves the order pending for {@link PaymentRecovery}, which
+ * finishes it with {@link #retry}: the same {@link #charge} and {@link #record}. Every refusal is
+ * a failed {@link Future}, never a throw.
  */
-final class OrderService {
+final class PlaceOrder {
 
-    private static final Logger log = LoggerFactory.getLogger(OrderService.class);
+    private static final Logger log = LoggerFactory.getLogger(PlaceOrder.class);
 
     /** An order, and whether it was placed by an earlier request with the same idempotency key. */
     record Placement(Order order, boolean replayed) {}
+
+    /**
+     * The order a request asks for, priced and checked, not stored yet: its payment method, and the
+     * claim on its idempotency key (null without one).
+     */
+    private record Draft(Order order, String paymentMethod, IdempotencyKeys.@Nullable Claim key) {}
 
     private final Orders orders;
     private final IdempotencyKeys idempotencyKeys;
@@ -56,7 +56,7 @@ final class OrderService {
     private final TraceContexts traces;
     private final Clock clock;
 
-    OrderService(
+    PlaceOrder(
             Orders orders,
             IdempotencyKeys idempotencyKeys,
             Catalog catalog,
@@ -79,32 +79,17 @@ final class OrderService {
         this.clock = clock;
     }
 
-    /** The saga of one order, as the client's request asks for it. */
+    /**
+     * The saga of one order, as the client's request asks for it: the order drafted (a refusal of
+     * the request fails here), stored pending with its key claimed unless too many orders are
+     * pending (a key already claimed replays the earlier order), then paid for.
+     */
     Future<Placement> place(Caller caller, PlaceOrderRequest request, @Nullable String idempotencyKey) {
-        String customer = customerOf(caller, request);
-        Product product = price(request);
-        String paymentMethod = paymentMethodOf(request);
-        Order order = newOrder(customer, product, request);
-        var key = idempotencyKey == null
-                ? null
-                : new IdempotencyKeys.Claim(
-                        caller.customer(), idempotencyKey, RequestFingerprint.of(request, customer));
-        if (pendingOrders.full()) {
-            return replay(key, new TooManyPendingOrders());
-        }
-        Instant firstRetryAt = order.createdAt().plus(settings.recovery().firstDelay());
-        return storePending(order, firstRetryAt, paymentMethod, key)
-                .compose(stored -> !stored
-                        ? replay(key, null)
-                        : charge(order, paymentMethod, endOfAttemptBefore(firstRetryAt))
-                                .compose(outcome -> record(order, outcome))
-                                .recover(failure -> leftPending(order, failure))
-                                .map(placed -> new Placement(placed, false))
-                                .andThen(placed -> {
-                                    if (placed.succeeded()) {
-                                        metrics.placed(placed.result().order());
-                                    }
-                                }));
+        return Future.succeededFuture(request)
+                .map(asked -> draft(caller, asked, idempotencyKey))
+                .compose(draft -> pendingOrders.full()
+                        ? replay(draft.key(), new TooManyPendingOrders())
+                        : storePending(draft).compose(stored -> stored ? pay(draft) : replay(draft.key(), null)));
     }
 
     /**
@@ -125,67 +110,17 @@ final class OrderService {
                 });
     }
 
-    Future<Order> find(Caller caller, String id) {
-        UUID orderId = parseId(id);
-        return orders.find(orderId).map(order -> {
-            if (order == null || !caller.mayActFor(order.customer())) {
-                throw new OrderNotFound();
-            }
-            return order;
-        });
-    }
-
-    /** A customer sees their own orders; an admin everyone's, or one customer's. */
-    Future<List<Order>> list(
-            Caller caller, @Nullable String customer, @Nullable OrderStatus status, int page, int size) {
-        return orders.list(caller.isAdmin() ? customer : caller.customer(), status, page, size);
-    }
-
-    /** Orders pending for longer than they should be: admins only. */
-    Future<List<Order>> stuck(Caller caller, int page, int size) {
-        if (!caller.isAdmin()) {
-            throw new AdminOnly("list stuck orders");
-        }
-        return orders.pendingSince(clock.instant().minus(settings.recovery().stuckAfter()), page, size);
-    }
-
-    /**
-     * The operators' summary: admins only. One indexed query over the last hour; the pending
-     * figures are the ones {@link PendingOrders} keeps, and the breaker's state is in memory.
-     */
-    Future<OrderSummary> summary(Caller caller) {
-        if (!caller.isAdmin()) {
-            throw new AdminOnly("see the summary");
-        }
-        Instant now = clock.instant();
-        return orders.recentCounts(now.minus(Duration.ofHours(1)), now.minus(Duration.ofMinutes(1)))
-                .map(counts -> OrderSummary.of(
-                        now, counts, pendingOrders.pending(), pendingOrders.stuck(), payments.breakerState()));
-    }
-
-    Future<Order> refund(Caller caller, String id) {
-        return find(caller, id).compose(order -> {
-            if (order.status() != OrderStatus.PAID) {
-                throw new OrderNotRefundable(order.id(), order.status());
-            }
-            return payments.refund(order.id(), order.customer())
-                    .recover(failed -> Future.failedFuture(
-                            failed instanceof RefundDeclined declined
-                                    ? new OrderProblem.RefundDeclined(order.id(), declined.reason())
-                                    : new PaymentServiceUnavailable()))
-                    .compose(refund -> {
-                        Order refunded = order.markRefunded(refund.id(), clock.instant());
-                        return orders.update(refunded, OrderStatus.PAID).map(won -> {
-                            if (!won) {
-                                // A concurrent refund of the same order recorded it first.
-                                throw new OrderNotRefundable(order.id(), OrderStatus.REFUNDED);
-                            }
-                            log.info("Order {} refunded: {}", order.id(), order.amount());
-                            metrics.refunded();
-                            return refunded;
-                        });
-                    });
-        });
+    /** The order the request asks for, priced from the catalog; throws the request's refusal. */
+    private Draft draft(Caller caller, PlaceOrderRequest request, @Nullable String idempotencyKey) {
+        String customer = customerOf(caller, request);
+        Product product = price(request);
+        String paymentMethod = paymentMethodOf(request);
+        Order order = newOrder(customer, product, request);
+        var key = idempotencyKey == null
+                ? null
+                : new IdempotencyKeys.Claim(
+                        caller.customer(), idempotencyKey, RequestFingerprint.of(request, customer));
+        return new Draft(order, paymentMethod, key);
     }
 
     private static String customerOf(Caller caller, PlaceOrderRequest request) {
@@ -240,16 +175,40 @@ final class OrderService {
     /**
      * The order, {@code PENDING}, with its payment method sealed (a default one is configuration,
      * not kept) and its idempotency key claimed, in one transaction; false if the key was taken.
-     * The recovery job may take it up from {@code firstRetryAt}.
+     * The recovery job may take it up from {@link #firstRetryAt}.
      */
-    private Future<Boolean> storePending(
-            Order order, Instant firstRetryAt, String paymentMethod, IdempotencyKeys.@Nullable Claim key) {
-        String sealed = order.defaultPaymentMethod() ? null : seal.orElseThrow().seal(order.id(), paymentMethod);
-        return orders.storePending(order, firstRetryAt, sealed, key).andThen(stored -> {
-            if (stored.succeeded() && stored.result()) {
-                pendingOrders.added();
-            }
-        });
+    private Future<Boolean> storePending(Draft draft) {
+        Order order = draft.order();
+        String sealed =
+                order.defaultPaymentMethod() ? null : seal.orElseThrow().seal(order.id(), draft.paymentMethod());
+        return orders.storePending(order, firstRetryAt(order), sealed, draft.key())
+                .andThen(stored -> {
+                    if (stored.succeeded() && stored.result()) {
+                        pendingOrders.added();
+                    }
+                });
+    }
+
+    /**
+     * The request's own attempt at the payment, of an order stored pending: its outcome recorded,
+     * or the order left to the recovery job.
+     */
+    private Future<Placement> pay(Draft draft) {
+        Order order = draft.order();
+        return charge(order, draft.paymentMethod(), endOfAttemptBefore(firstRetryAt(order)))
+                .compose(outcome -> record(order, outcome))
+                .recover(failure -> leftPending(order, failure))
+                .map(placed -> new Placement(placed, false))
+                .andThen(placed -> {
+                    if (placed.succeeded()) {
+                        metrics.placed(placed.result().order());
+                    }
+                });
+    }
+
+    /** When the recovery job may take the order up, unless the request's attempt has settled it. */
+    private Instant firstRetryAt(Order order) {
+        return order.createdAt().plus(settings.recovery().firstDelay());
     }
 
     /**
@@ -356,14 +315,6 @@ final class OrderService {
                     "The payment method of order {} does not open with SHOP_PAYMENT_METHOD_KEY; retrying without it",
                     order.id());
             return null;
-        }
-    }
-
-    private static UUID parseId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw new OrderNotFound();
         }
     }
 }
