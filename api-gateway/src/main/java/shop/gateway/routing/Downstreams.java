@@ -21,8 +21,8 @@ public record Downstreams(URI orderService, URI paymentService, Duration connect
         return new Downstreams(
                 url(settings, "ORDER_SERVICE_URL", "http://localhost:8081"),
                 url(settings, "PAYMENT_SERVICE_URL", "http://localhost:8082"),
-                settings.duration("SHOP_GATEWAY_DOWNSTREAMS_CONNECT_TIMEOUT", Duration.ofSeconds(1)),
-                settings.duration("SHOP_GATEWAY_DOWNSTREAMS_READ_TIMEOUT", Duration.ofSeconds(5)));
+                settings.positiveDuration("SHOP_GATEWAY_DOWNSTREAMS_CONNECT_TIMEOUT", Duration.ofSeconds(1)),
+                settings.positiveDuration("SHOP_GATEWAY_DOWNSTREAMS_READ_TIMEOUT", Duration.ofSeconds(5)));
     }
 
     private static URI url(Settings settings, String name, String fallback) {
