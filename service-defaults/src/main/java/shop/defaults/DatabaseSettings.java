@@ -38,7 +38,7 @@ public record DatabaseSettings(String url, String user, String password, int poo
                 settings.text("SHOP_DB_USER", url.startsWith("jdbc:h2:") ? "sa" : "postgres"),
                 settings.text("SHOP_DB_PASSWORD", ""),
                 settings.integer("SHOP_DB_POOL_SIZE", 10, 1, 200),
-                settings.duration("SHOP_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(2)));
+                settings.positiveDuration("SHOP_DB_STATEMENT_TIMEOUT", Duration.ofSeconds(2)));
         read.h2File().ifPresent(OwnerOnlyFiles::h2);
         return read;
     }

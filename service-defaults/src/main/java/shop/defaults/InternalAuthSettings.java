@@ -42,8 +42,8 @@ public record InternalAuthSettings(
                 settings.text("SHOP_INTERNAL_AUTH_KEYS", ""),
                 settings.optional("SHOP_INTERNAL_AUTH_KEYS_FILE").map(Path::of).orElse(null),
                 settings.local(),
-                settings.duration("SHOP_INTERNAL_AUTH_TTL", Duration.ofSeconds(60)),
-                settings.duration("SHOP_INTERNAL_AUTH_KEYS_RELOAD", Duration.ofSeconds(5)));
+                settings.positiveDuration("SHOP_INTERNAL_AUTH_TTL", Duration.ofSeconds(60)),
+                settings.positiveDuration("SHOP_INTERNAL_AUTH_KEYS_RELOAD", Duration.ofSeconds(5)));
         read.keys(read.fileText().orElse(null)); // refuses bad keys at start
         return read;
     }

@@ -1,5 +1,6 @@
 package shop.defaults;
 
+import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
@@ -12,12 +13,18 @@ import org.slf4j.Logger;
 /**
  * Logback's configuration, in code rather than XML (reading the XML cost a tenth of a service's
  * start): one line per event on standard output in {@link LogLayout}'s form, INFO and up, the
- * chattier libraries quieter. Found by Logback as a service ({@code META-INF/services}).
+ * chattier libraries quieter. Found by Logback as a service ({@code META-INF/services}), before
+ * its own configurators; it steps aside when {@code -Dlogback.configurationFile=...} names a
+ * configuration of the operator's, which Logback then reads as it documents ({@code
+ * SHOP_LOG_LEVELS} still applies over it).
  */
 public class LogConfiguration extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        if (System.getProperty(ClassicConstants.CONFIG_FILE_PROPERTY) != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
         LogLayout layout = new LogLayout();
         layout.setContext(context);
         layout.start();

@@ -50,7 +50,10 @@ final class OwnerOnlyFiles {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("The embedded database's folder " + folder + " cannot be prepared: " + e, e);
+            throw new UncheckedIOException(
+                    "The embedded database's folder " + folder
+                            + " (SHOP_DATA_DIR, or SHOP_DB_URL's file) cannot be prepared: " + e,
+                    e);
         }
     }
 

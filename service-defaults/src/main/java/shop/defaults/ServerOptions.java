@@ -28,7 +28,7 @@ public final class ServerOptions {
 
     static HttpServerOptions of(Settings settings, int port) {
         return new HttpServerOptions()
-                .setHost(settings.text("SHOP_BIND_ADDRESS", "127.0.0.1"))
+                .setHost(settings.address("SHOP_BIND_ADDRESS", "127.0.0.1"))
                 .setPort(port)
                 .setMaxInitialLineLength(8 * 1024)
                 .setMaxHeaderSize(8 * 1024)

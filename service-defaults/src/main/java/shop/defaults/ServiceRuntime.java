@@ -1,6 +1,5 @@
 package shop.defaults;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -78,7 +77,7 @@ public final class ServiceRuntime {
     /** Starts the runtime of a service; refuses (throws) on a bad setting. */
     public static ServiceRuntime start(String name, Settings settings) {
         System.setProperty("shop.service", name);
-        applyLogLevels(settings.text("SHOP_LOG_LEVELS", ""));
+        LogLevels.from(settings).apply();
         ServiceRuntime runtime = new ServiceRuntime(name, settings);
         Runtime.getRuntime()
                 .addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(runtime::stopGracefully));
@@ -257,19 +256,5 @@ public final class ServiceRuntime {
             }
             return runCleanups(remaining);
         });
-    }
-
-    /** {@code SHOP_LOG_LEVELS=shop.gateway.routing=DEBUG,io.vertx=WARN}. */
-    private static void applyLogLevels(String levels) {
-        if (levels.isBlank() || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
-        }
-        for (String entry : levels.split(",")) {
-            String[] parts = entry.strip().split("=", 2);
-            if (parts.length != 2 || parts[0].isBlank()) {
-                throw new IllegalArgumentException("SHOP_LOG_LEVELS must be logger=LEVEL pairs separated by commas");
-            }
-            context.getLogger(parts[0].strip()).setLevel(Level.toLevel(parts[1].strip(), null));
-        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 public final class Settings {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern ADDRESS = Pattern.compile("[0-9A-Za-z.-]+|[0-9A-Fa-f.]*(:[0-9A-Fa-f.]*){2,}");
 
     private final Map<String, String> values;
 
@@ -39,14 +40,32 @@ public final class Settings {
         return new Settings(copy);
     }
 
-    /** True in the local profile ({@code SHOP_PROFILE=local}); anything else runs as production. */
+    /**
+     * True in the local profile ({@code SHOP_PROFILE=local}); {@code production}, the default, is
+     * the only other. A misspelt profile is refused rather than taken for either.
+     */
     public boolean local() {
-        return "local".equals(text("SHOP_PROFILE", "production"));
+        return switch (text("SHOP_PROFILE", "production")) {
+            case "local" -> true;
+            case "production" -> false;
+            default -> throw new IllegalArgumentException("SHOP_PROFILE must be local or production");
+        };
     }
 
     public Optional<String> optional(String name) {
         String value = values.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    /** The values whose names start with {@code prefix} (blank ones left out), by name. */
+    public Map<String, String> startingWith(String prefix) {
+        Map<String, String> found = new HashMap<>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(prefix) && !value.isBlank()) {
+                found.put(name, value.strip());
+            }
+        });
+        return Map.copyOf(found);
     }
 
     public String text(String name, String fallback) {
@@ -85,7 +104,7 @@ public final class Settings {
             return fallback;
         }
         Matcher matcher = DURATION.matcher(value.get());
-        if (!matcher.matches()) {
+        if (!matcher.matches() || matcher.group(1).length() > 9) {
             throw new IllegalArgumentException(name + " must be a duration such as 500ms, 3s, 2m or 1h");
         }
         long amount = Long.parseLong(matcher.group(1));
@@ -95,6 +114,28 @@ public final class Settings {
             case "m" -> Duration.ofMinutes(amount);
             default -> Duration.ofHours(amount);
         };
+    }
+
+    /** As {@link #duration}, refusing zero: for timeouts, deadlines and the periods of timers. */
+    public Duration positiveDuration(String name, Duration fallback) {
+        Duration value = duration(name, fallback);
+        if (value.isZero()) {
+            throw new IllegalArgumentException(name + " must be longer than 0");
+        }
+        return value;
+    }
+
+    /**
+     * An address to listen on: an IPv4 or IPv6 literal or a host name, not a URL or a port
+     * (refused here, rather than by the server with no word of the setting).
+     */
+    public String address(String name, String fallback) {
+        String value = text(name, fallback);
+        if (!ADDRESS.matcher(value).matches()) {
+            throw new IllegalArgumentException(
+                    name + " must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::");
+        }
+        return value;
     }
 
     public boolean flag(String name, boolean fallback) {

@@ -120,7 +120,7 @@ class ObservabilitySystemTest {
         assertThat(paymentLines)
                 .as("payment-service's JSON log lines of this trace")
                 .isNotEmpty()
-                .allSatisfy(line -> assertThat(line.get("traceId").asString()).isEqualTo(traceId));
+                .allSatisfy(line -> assertThat(line.get("trace.id").asString()).isEqualTo(traceId));
     }
 
     @Test

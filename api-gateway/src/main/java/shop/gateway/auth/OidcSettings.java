@@ -44,8 +44,8 @@ record OidcSettings(
                     settings.text("SHOP_GATEWAY_OIDC_AUDIENCE", "shop"),
                     settings.text("SHOP_GATEWAY_OIDC_CUSTOMER_CLAIM", "sub"),
                     settings.text("SHOP_GATEWAY_OIDC_ROLES_CLAIM", "roles"),
-                    settings.duration("SHOP_GATEWAY_OIDC_REFRESH", Duration.ofMinutes(15)),
-                    settings.duration("SHOP_GATEWAY_OIDC_UNKNOWN_KEY_REFETCH", Duration.ofSeconds(30)));
+                    settings.positiveDuration("SHOP_GATEWAY_OIDC_REFRESH", Duration.ofMinutes(15)),
+                    settings.positiveDuration("SHOP_GATEWAY_OIDC_UNKNOWN_KEY_REFETCH", Duration.ofSeconds(30)));
         });
     }
 }

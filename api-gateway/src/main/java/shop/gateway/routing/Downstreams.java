@@ -22,7 +22,7 @@ public record Downstreams(URI orderService, URI paymentService, Duration connect
         return new Downstreams(
                 Topology.SHOP.url(settings, "order-service"),
                 Topology.SHOP.url(settings, "payment-service"),
-                settings.duration("SHOP_GATEWAY_DOWNSTREAMS_CONNECT_TIMEOUT", Duration.ofSeconds(1)),
-                settings.duration("SHOP_GATEWAY_DOWNSTREAMS_READ_TIMEOUT", Duration.ofSeconds(5)));
+                settings.positiveDuration("SHOP_GATEWAY_DOWNSTREAMS_CONNECT_TIMEOUT", Duration.ofSeconds(1)),
+                settings.positiveDuration("SHOP_GATEWAY_DOWNSTREAMS_READ_TIMEOUT", Duration.ofSeconds(5)));
     }
 }

@@ -74,28 +74,20 @@ record OrderSettings(
         String prefix = "SHOP_ORDERS_RECOVERY_";
         Recovery recovery = new Recovery(
                 settings.flag(prefix + "ENABLED", true),
-                positive(settings, prefix + "INTERVAL", Duration.ofSeconds(1)),
+                settings.positiveDuration(prefix + "INTERVAL", Duration.ofSeconds(1)),
                 settings.integer(prefix + "BATCH_SIZE", 50, 1, 1000),
                 settings.integer(prefix + "CONCURRENCY", 200, 1, 10_000),
                 settings.duration(prefix + "FIRST_DELAY", Duration.ofSeconds(5)),
-                positive(settings, prefix + "MAX_BACKOFF", Duration.ofSeconds(60)),
+                settings.positiveDuration(prefix + "MAX_BACKOFF", Duration.ofSeconds(60)),
                 settings.duration(prefix + "STUCK_AFTER", Duration.ofMinutes(10)));
         Idempotency idempotency = new Idempotency(
-                positive(settings, "SHOP_ORDERS_IDEMPOTENCY_RETENTION", Duration.ofHours(24)),
-                positive(settings, "SHOP_ORDERS_IDEMPOTENCY_PURGE_INTERVAL", Duration.ofMinutes(10)));
+                settings.positiveDuration("SHOP_ORDERS_IDEMPOTENCY_RETENTION", Duration.ofHours(24)),
+                settings.positiveDuration("SHOP_ORDERS_IDEMPOTENCY_PURGE_INTERVAL", Duration.ofMinutes(10)));
         return new OrderSettings(
                 settings.optional("SHOP_ORDERS_DEFAULT_PAYMENT_METHOD")
                         .orElse(settings.local() ? LOCAL_DEFAULT_PAYMENT_METHOD : null),
                 settings.integer("SHOP_ORDERS_MAX_PENDING", 5000, 1, 10_000_000),
                 recovery,
                 idempotency);
-    }
-
-    private static Duration positive(Settings settings, String name, Duration fallback) {
-        Duration value = settings.duration(name, fallback);
-        if (value.isZero()) {
-            throw new IllegalArgumentException(name + " must be longer than 0");
-        }
-        return value;
     }
 }

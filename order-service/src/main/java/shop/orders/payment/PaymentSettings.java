@@ -28,7 +28,7 @@ public record PaymentSettings(
                     settings.integer(prefix + "FAILURE_RATE_PERCENT", 50, 1, 100),
                     settings.integer(prefix + "WINDOW", 20, 1, 10_000),
                     settings.integer(prefix + "MINIMUM_CALLS", 10, 1, 10_000),
-                    settings.duration(prefix + "OPEN_FOR", Duration.ofSeconds(5)),
+                    settings.positiveDuration(prefix + "OPEN_FOR", Duration.ofSeconds(5)),
                     settings.integer(prefix + "PROBES", 3, 1, 1000));
         }
     }
@@ -36,8 +36,8 @@ public record PaymentSettings(
     public static PaymentSettings from(Settings settings) {
         return new PaymentSettings(
                 Topology.SHOP.url(settings, PaymentClient.PAYMENT_SERVICE),
-                settings.duration("SHOP_ORDERS_PAYMENTS_CONNECT_TIMEOUT", Duration.ofSeconds(1)),
-                settings.duration("SHOP_ORDERS_PAYMENTS_DEADLINE", Duration.ofSeconds(2)),
+                settings.positiveDuration("SHOP_ORDERS_PAYMENTS_CONNECT_TIMEOUT", Duration.ofSeconds(1)),
+                settings.positiveDuration("SHOP_ORDERS_PAYMENTS_DEADLINE", Duration.ofSeconds(2)),
                 settings.integer("SHOP_ORDERS_PAYMENTS_CONNECTIONS", 32, 1, 1024),
                 Breaker.from(settings));
     }
