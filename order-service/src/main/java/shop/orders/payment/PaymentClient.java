@@ -169,11 +169,6 @@ public final class PaymentClient {
         return breaker.getState().name();
     }
 
-    /** The breaker, for tests that need it closed again. */
-    public CircuitBreaker breaker() {
-        return breaker;
-    }
-
     public Future<Void> close() {
         return http.close();
     }
