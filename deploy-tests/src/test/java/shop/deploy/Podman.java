@@ -1,19 +1,27 @@
 package shop.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The podman command, configured by the project rather than by the machine: runc (crun fails on
  * these machines' hybrid cgroups), the cgroupfs manager (no systemd), and container limits no
- * higher than this process's own (it cannot raise them).
+ * higher than this process's own (it cannot raise them). podman-compose runs with the same
+ * configuration (it runs podman).
  */
 final class Podman {
+
+    static final List<String> SERVICES = List.of("api-gateway", "order-service", "payment-service");
 
     private final Path config;
 
@@ -30,9 +38,38 @@ final class Podman {
                 """.formatted(openFilesLimit(), openFilesLimit()));
     }
 
-    static boolean installed() {
+    /**
+     * The images the build made (SHOP_IMAGE_BASE or -Pimages: each service's target/jib-image.tar),
+     * when they and the commands named are here. With CI=true nothing may be missing (.ci/run
+     * provides it all); elsewhere the test is skipped.
+     */
+    static List<Path> serviceImagesOrSkip(String... commands) {
+        List<Path> images = SERVICES.stream()
+                .map(s -> Kustomize.ROOT.resolve(s + "/target/jib-image.tar"))
+                .toList();
+        boolean ready =
+                Stream.of(commands).allMatch(Podman::answers) && images.stream().allMatch(Files::exists);
+        if ("true".equals(System.getenv("CI"))) {
+            assertThat(ready)
+                    .as("%s and the images (%s) are here: .ci/run makes them", List.of(commands), images)
+                    .isTrue();
+        }
+        assumeTrue(
+                ready,
+                List.of(commands) + " or the images are missing: build them with SHOP_IMAGE_BASE set or -Pimages");
+        return images;
+    }
+
+    /** Loads image tarballs into podman's store. */
+    void load(List<Path> images) {
+        for (Path image : images) {
+            run("load", "--quiet", "--input", image.toString());
+        }
+    }
+
+    private static boolean answers(String command) {
         try {
-            return new ProcessBuilder("podman", "--version").start().waitFor() == 0;
+            return new ProcessBuilder(command, "--version").start().waitFor() == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -52,9 +89,19 @@ final class Podman {
 
     /** Runs podman with the arguments and standard input, whatever its exit. */
     Result tryRun(String input, String... arguments) {
-        List<String> command = new ArrayList<>(List.of("podman"));
+        return execute(Map.of(), input, "podman", arguments);
+    }
+
+    /** Runs podman-compose with the arguments and these variables set, whatever its exit. */
+    Result compose(Map<String, String> environment, String... arguments) {
+        return execute(environment, null, "podman-compose", arguments);
+    }
+
+    private Result execute(Map<String, String> environment, String input, String program, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(program));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         builder.environment().put("CONTAINERS_CONF", config.toString());
         try {
             Process process = builder.start();
@@ -66,11 +113,11 @@ final class Podman {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("podman " + String.join(" ", arguments) + " took over 5 minutes");
+                throw new IllegalStateException(program + " " + String.join(" ", arguments) + " took over 5 minutes");
             }
             return new Result(process.exitValue(), output.strip());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run podman", e);
+            throw new IllegalStateException("cannot run " + program, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -1,7 +1,6 @@
 package shop.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +27,6 @@ import org.yaml.snakeyaml.Yaml;
  */
 class PodmanDeploymentIT {
 
-    private static final List<String> SERVICES = List.of("api-gateway", "order-service", "payment-service");
     private static final String NETWORK = "shop-deploy-test";
     private static final Path WORK = Kustomize.ROOT.resolve("deploy-tests/target/podman");
     private static final Path KUBE_FILE = WORK.resolve("shop.yaml");
@@ -42,21 +40,10 @@ class PodmanDeploymentIT {
 
     @BeforeAll
     static void playTheLocalOverlay() throws Exception {
-        List<Path> images = SERVICES.stream()
-                .map(s -> Kustomize.ROOT.resolve(s + "/target/jib-image.tar"))
-                .toList();
-        boolean ready = Podman.installed() && images.stream().allMatch(Files::exists);
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(ready)
-                    .as("podman and the images (%s) are here: .ci/run makes them", images)
-                    .isTrue();
-        }
-        assumeTrue(ready, "podman or the images are missing: build them with SHOP_IMAGE_BASE set or -Pimages");
+        List<Path> images = Podman.serviceImagesOrSkip("podman");
         podman = new Podman(WORK);
         tearDown(); // what an interrupted earlier run left
-        for (Path image : images) {
-            podman.run("load", "--quiet", "--input", image.toString());
-        }
+        podman.load(images);
         podman.run("network", "create", NETWORK);
         Files.writeString(KUBE_FILE, podmanKubeFile(Kustomize.render("podman")));
         podman.run("kube", "play", "--network", NETWORK, KUBE_FILE.toString());
@@ -137,7 +124,7 @@ class PodmanDeploymentIT {
 
     @Test
     void runsEveryServiceAsNonRootOnAReadOnlyRootFilesystem() {
-        for (String service : SERVICES) {
+        for (String service : Podman.SERVICES) {
             String container = service + "-pod-0-" + service;
             assertThat(podman.run("inspect", container, "--format", "{{.Config.User}}"))
                     .as(container)

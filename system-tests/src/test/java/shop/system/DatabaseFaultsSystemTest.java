@@ -145,8 +145,8 @@ class DatabaseFaultsSystemTest {
                 longestWaitMillis.accumulateAndGet(
                         Duration.between(sent, Instant.now()).toMillis(), Math::max);
                 if (answer != null && (answer.status() == 201 || answer.status() == 202)) {
-                    String id = answer.json().get("id").asString();
-                    String status = answer.json().get("status").asString();
+                    String id = answer.json().get("id").asText();
+                    String status = answer.json().get("status").asText();
                     acknowledged.put(
                             id,
                             new ShopInvariants.Answer(

@@ -118,7 +118,7 @@ class FaultInjectionSystemTest {
             assertThat(answer.status())
                     .as("the in-flight request finishes with its answer")
                     .isIn(201, 202);
-            assertThat(answer.json().get("id").asString()).isNotBlank();
+            assertThat(answer.json().get("id").asText()).isNotBlank();
             assertThat(orderService.isAlive()).as("then the process exits").isFalse();
         } finally {
             shop.stop();

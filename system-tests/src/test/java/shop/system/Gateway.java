@@ -1,5 +1,7 @@
 package shop.system;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,11 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import javax.net.ssl.SSLContext;
 import shop.testing.ContractChecker;
 import shop.testing.TestTls;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** A client of Shop's public API, as a user's program would be: plain HTTP and JSON. */
 final class Gateway {
@@ -24,6 +26,11 @@ final class Gateway {
 
         String contentType() {
             return header("Content-Type");
+        }
+
+        /** The elements of the JSON array answered, in order. */
+        Stream<JsonNode> items() {
+            return StreamSupport.stream(json.spliterator(), false);
         }
     }
 

@@ -3,6 +3,9 @@ package shop.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
@@ -30,8 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import shop.testing.TestTokens;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Seeing inside Shop: one trace through the three services (and the recovery job), log lines
@@ -120,7 +121,7 @@ class ObservabilitySystemTest {
         assertThat(paymentLines)
                 .as("payment-service's JSON log lines of this trace")
                 .isNotEmpty()
-                .allSatisfy(line -> assertThat(line.get("trace.id").asString()).isEqualTo(traceId));
+                .allSatisfy(line -> assertThat(line.get("trace.id").asText()).isEqualTo(traceId));
     }
 
     @Test
@@ -129,13 +130,13 @@ class ObservabilitySystemTest {
         String traceId = newTraceId();
         var placed = placeInTrace(traceId, "{\"item\":\"cap\",\"paymentMethod\":\"4000000000000119\"}");
         assertThat(placed.status()).isEqualTo(202);
-        String id = placed.json().get("id").asString();
+        String id = placed.json().get("id").asText();
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> "PAID"
                         .equals(gateway.get("/orders/" + id, Gateway.GREGOR)
                                 .json()
                                 .get("status")
-                                .asString()));
+                                .asText()));
         // Spans leave each service in batches, every few seconds: wait for both services' batches.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(spans)
@@ -165,7 +166,7 @@ class ObservabilitySystemTest {
         String id = gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"mug\"}")
                 .json()
                 .get("id")
-                .asString();
+                .asText();
         gateway.post("/orders", Gateway.GREGOR, "{\"item\":\"mug\",\"paymentMethod\":\"4000000000000002\"}");
         gateway.post("/orders/" + id + "/refund", Gateway.GREGOR, null);
 
@@ -292,7 +293,13 @@ class ObservabilitySystemTest {
         JsonMapper json = JsonMapper.builder().build();
         return log.lines()
                 .filter(line -> line.contains(text))
-                .map(json::readTree)
+                .map(line -> {
+                    try {
+                        return json.readTree(line);
+                    } catch (JsonProcessingException e) {
+                        throw new AssertionError("a log line that is not JSON: " + line, e);
+                    }
+                })
                 .toList();
     }
 

@@ -101,16 +101,16 @@ final class RetryingClients {
                         answer.status() + " for " + body + ": " + answer.raw().body());
                 continue;
             }
-            String id = answer.json().get("id").asString();
+            String id = answer.json().get("id").asText();
             acknowledged.put(
                     id,
                     new ShopInvariants.Answer(
                             id,
                             answer.status(),
-                            answer.json().get("status").asString(),
+                            answer.json().get("status").asText(),
                             answer.json().get("amount").decimalValue(),
                             GOOD_CARDS.contains(String.valueOf(card))));
-            if ("PAID".equals(answer.json().get("status").asString()) && random.nextInt(10) == 0) {
+            if ("PAID".equals(answer.json().get("status").asText()) && random.nextInt(10) == 0) {
                 Gateway.Response refund =
                         retrying(() -> gateway.post("/orders/" + id + "/refund", Gateway.GREGOR, null));
                 if (refund != null && refund.status() == 200) {

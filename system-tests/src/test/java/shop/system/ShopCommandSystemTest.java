@@ -57,7 +57,7 @@ class ShopCommandSystemTest {
             var placed = new Gateway(gatewayUrl)
                     .post("/orders", Gateway.GREGOR, "{\"item\":\"t-shirt\",\"price\":100,\"customer\":\"Gregor\"}");
             assertThat(placed.status()).isEqualTo(201);
-            orderId = placed.json().get("id").asString();
+            orderId = placed.json().get("id").asText();
             run.interruptAndAwaitExit();
         }
         Map<String, String> keys = internalKeys(data);
@@ -82,7 +82,7 @@ class ShopCommandSystemTest {
             Gateway gateway = new Gateway(gatewayUrl);
             var order = gateway.get("/orders/" + orderId, Gateway.GREGOR);
             assertThat(order.status()).isEqualTo(200);
-            assertThat(order.json().get("status").asString()).isEqualTo("PAID");
+            assertThat(order.json().get("status").asText()).isEqualTo("PAID");
             assertThat(gateway.get("/transactions?orderId=" + orderId, Gateway.ADMIN)
                             .json())
                     .hasSize(1);

@@ -46,9 +46,9 @@ class TlsSystemTest {
         assertThat(placed.status())
                 .as("gateway -> order-service -> payment-service")
                 .isEqualTo(201);
-        assertThat(placed.json().get("status").asString()).isEqualTo("PAID");
+        assertThat(placed.json().get("status").asText()).isEqualTo("PAID");
         assertThat(placed.header("Strict-Transport-Security")).isEqualTo("max-age=31536000");
-        String id = placed.json().get("id").asString();
+        String id = placed.json().get("id").asText();
         assertThat(gateway.get("/transactions?orderId=" + id, ADMIN).json())
                 .as("gateway -> payment-service")
                 .hasSize(1);
@@ -64,7 +64,7 @@ class TlsSystemTest {
         // The services behind the gateway take no plain HTTP (below): a call that got an answer was TLS.
         var placed = gateway.post("/orders", GREGOR, "{\"item\":\"t-shirt\",\"price\":100,\"customer\":\"Gregor\"}");
         assertThat(placed.status()).isEqualTo(201);
-        assertThat(placed.json().get("status").asString())
+        assertThat(placed.json().get("status").asText())
                 .as("order-service -> payment-service")
                 .isEqualTo("PAID");
         assertThat(shop.log("order-service")).contains("calls to payment-service over TLS (SHOP_TLS_DIR)");

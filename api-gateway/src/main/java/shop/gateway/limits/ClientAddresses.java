@@ -26,11 +26,6 @@ public final class ClientAddresses {
         this.trustedProxies = trustedProxies.stream().map(Range::parse).toList();
     }
 
-    /** No proxy trusted: every client is its connection's peer. */
-    public static ClientAddresses direct() {
-        return new ClientAddresses(List.of());
-    }
-
     /** The client's address of a request, worked out once per request. */
     public String of(RoutingContext context) {
         String address = context.get(KEY);

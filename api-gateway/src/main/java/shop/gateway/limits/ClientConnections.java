@@ -110,10 +110,6 @@ public final class ClientConnections implements Handler<HttpConnection> {
         };
     }
 
-    int openConnections() {
-        return open.size();
-    }
-
     void sweep(long now) {
         for (Tracked tracked : open.values()) {
             tracked.check(now);

@@ -55,8 +55,4 @@ public final class FailedAuthentications {
             buckets.take(addresses.of(context), System.nanoTime());
         }
     }
-
-    int trackedAddresses() {
-        return buckets.size();
-    }
 }

@@ -331,8 +331,7 @@ final class Orders {
     }
 
     /** A UUID column as either client gives it: the PostgreSQL client's UUID, or what JDBC makes of H2's. */
-    @SuppressWarnings("NullAway") // non-null columns are read through this too
-    static UUID uuidOrNull(Row row, String column) {
+    static @Nullable UUID uuidOrNull(Row row, String column) {
         Object value = row.getValue(column);
         return switch (value) {
             case null -> null;
@@ -344,8 +343,7 @@ final class Orders {
         };
     }
 
-    @SuppressWarnings("NullAway")
-    static Instant instantOrNull(Row row, String column) {
+    static @Nullable Instant instantOrNull(Row row, String column) {
         Object value = row.getValue(column);
         return switch (value) {
             case null -> null;
