@@ -67,6 +67,12 @@ public final class ServiceRuntime {
                         .setPreferNativeTransport(true))
                 .withTracer(new OpenTelemetryTracingFactory(telemetry.openTelemetry()))
                 .build();
+        if (!vertx.isNativeTransportEnabled()) {
+            log.warn(
+                    "{} runs on the JDK's transport, without TCP_USER_TIMEOUT: Netty's native one did not load ({})",
+                    name,
+                    String.valueOf(vertx.unavailableNativeTransportCause()));
+        }
         this.sharedRoutes = new SharedRoutes(vertx, settings, operations, httpMetrics, telemetry.registry());
         // The last spans are flushed to the collector, which may be slow or gone: waited for on a
         // worker, since cleanups run on an event loop.
