@@ -33,7 +33,7 @@ import org.HdrHistogram.Recorder;
  * clients, each sending its next order when the last is answered. A progress line is printed
  * every second; the acknowledged order ids can be written to a file for a consistency check.
  *
- * <pre>java -jar loadgen.jar --rate 1000 --duration 30 [--gateway URL] [--key KEY] [--out ids.txt]</pre>
+ * <pre>java -jar loadgen.jar --gateway URL --rate 1000 [--duration 30] [--key KEY] [--out ids.txt]</pre>
  */
 public final class LoadGenerator {
 
@@ -60,7 +60,14 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = Settings.parse(args);
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("loadgen: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Result result = new LoadGenerator(settings).run(System.out);
         result.errorKinds().forEach((kind, count) -> System.out.printf("loadgen: %d errors: %s%n", count, kind));
         System.out.println(Result.header());

@@ -213,6 +213,101 @@ class ShopCommandSystemTest {
         }
     }
 
+    /**
+     * {@code ./shop bench} in short steps on PostgreSQL: the plan, the services started, a row per
+     * step with each service's CPU and memory, every acknowledged order checked, the details kept.
+     */
+    @Test
+    void benchmarksOnFreshDatabasesAndChecksEveryAcknowledgedOrder() throws Exception {
+        Path data = Files.createTempDirectory("shop-bench");
+        Map<String, String> env = new HashMap<>(ports());
+        String prefix = "shop_test_bench_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+        env.putAll(Map.of(
+                "SHOP_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432",
+                "SHOP_POSTGRES_DB_PREFIX", prefix,
+                "SHOP_BENCH_WARMUP", "3",
+                "SHOP_BENCH_STEP", "2",
+                "SHOP_BENCH_RATES", "20 40"));
+        try (Run run = Run.start(data, env, List.of("bench"))) {
+            assertThat(run.awaitExit(Duration.ofMinutes(3)))
+                    .as("%s", run.output())
+                    .isZero();
+            List<String> lines = run.output();
+            assertThat(lines)
+                    .contains("shop: a 3 s warm-up at 32 clients, 20 40 orders/s for 2 s each, 64 clients for 2 s:"
+                            + " about 1 min")
+                    .anyMatch(line -> line.startsWith("shop: each ready after: payment-service"));
+            String header = lines.stream()
+                    .filter(line -> line.startsWith("load "))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(header.split(" {2,}"))
+                    .containsExactly(
+                            "load",
+                            "orders/s",
+                            "p50 ms",
+                            "p95 ms",
+                            "p99 ms",
+                            "max ms",
+                            "errors",
+                            "payment cpu/MB",
+                            "order cpu/MB",
+                            "api cpu/MB",
+                            "cpu us/ord");
+            for (String load : List.of("20 orders/s offered", "40 orders/s offered", "64 clients")) {
+                String row = lines.stream()
+                        .filter(line -> line.startsWith(load + " "))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no row for " + load + ": " + lines));
+                String[] numbers = row.substring(load.length()).strip().split(" +");
+                assertThat(numbers).as(row).hasSize(13).allMatch(number -> number.matches("[0-9]+(\\.[0-9]+)?"));
+                assertThat(Double.parseDouble(numbers[0]))
+                        .as("orders/s of " + row)
+                        .isPositive();
+                assertThat(Long.parseLong(numbers[5])).as("errors of " + row).isZero();
+                assertThat(Long.parseLong(numbers[12]))
+                        .as("CPU per order of " + row)
+                        .isPositive();
+            }
+            String consistency = lines.stream()
+                    .filter(line -> line.startsWith("bench: consistency: "))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(consistency)
+                    .matches("bench: consistency: [1-9][0-9]* acknowledged orders: 0 missing,"
+                            + " 0 charged wrongly, 0 still pending");
+            assertThat(lines)
+                    .contains(
+                            "bench: trace sampling: 1.0 (SHOP_TRACE_SAMPLING); event loop blocked-thread warnings: 0");
+            try (var runs = Files.list(data.resolve("bench"))) {
+                Path details = runs.findFirst().orElseThrow();
+                assertThat(lines).contains("bench: details: " + details);
+                long acknowledged = Long.parseLong(consistency.replaceAll("^bench: consistency: ([0-9]+) .*", "$1"));
+                assertThat(Files.readAllLines(details.resolve("acknowledged.ids")))
+                        .hasSize((int) acknowledged);
+                assertThat(Files.readString(details.resolve("table.txt"))).contains(header, consistency.substring(7));
+                assertThat(details.resolve("bench.log")).isNotEmptyFile();
+            }
+        } finally {
+            dropDatabases(prefix);
+        }
+    }
+
+    @Test
+    void refusesAWrongBenchSettingBeforeStartingAnything() throws Exception {
+        Map<String, String> env = new HashMap<>(ports());
+        env.put("SHOP_BENCH_RATES", "250,500");
+        try (Run run = Run.start(Files.createTempDirectory("shop-bench-refused"), env, List.of("bench"))) {
+            assertThat(run.awaitExit()).isNotZero();
+            assertThat(run.output())
+                    .last()
+                    .asString()
+                    .isEqualTo("shop: SHOP_BENCH_RATES must be orders a second separated by spaces, such as 250 500"
+                            + " (it is 250,500)");
+            assertThat(run.output()).noneMatch(line -> line.contains("starting"));
+        }
+    }
+
     @Test
     void saysInOneLineWhenNoPostgresAnswers() throws Exception {
         Map<String, String> env = new HashMap<>(ports());
@@ -410,7 +505,12 @@ class ShopCommandSystemTest {
         }
 
         int awaitExit() throws InterruptedException {
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            return awaitExit(Duration.ofMinutes(1));
+        }
+
+        int awaitExit(Duration timeout) throws InterruptedException {
+            assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
+                    .isTrue();
             Thread.sleep(200);
             return process.exitValue();
         }
