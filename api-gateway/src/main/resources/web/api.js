@@ -125,6 +125,11 @@ export function when(timestamp) {
   return new Date(timestamp).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
+/** What an order holds, line by line: "2 × T-shirt, 1 × Mug" (names from nameOf, the item keys without it). */
+export function linesText(order, nameOf = item => item) {
+  return order.lines.map(line => line.quantity + ' × ' + nameOf(line.item)).join(', ');
+}
+
 export const STATUS_WORDS = { PAID: 'Paid', PENDING: 'Pending', PAYMENT_FAILED: 'Declined', REFUNDED: 'Refunded' };
 
 const REASONS = {

@@ -1,6 +1,6 @@
 // The operations console: a live summary, every order with filters, the stuck ones, transactions
 // and refunds. For admins: a customer is refused by the API (403), and the page shows the refusal only.
-import { ApiProblem, STATUS_WORDS, call, fieldSentence, h, loadConfig, money, showError, when } from './api.js';
+import { ApiProblem, STATUS_WORDS, call, fieldSentence, h, linesText, loadConfig, money, showError, when } from './api.js';
 import { setUpSignIn } from './signin.js';
 
 const PAGE_SIZE = 20;
@@ -85,7 +85,7 @@ function orderRow(order, last) {
   return h('tr', { 'data-order': order.id },
     h('td', {}, when(order.createdAt)),
     h('td', {}, order.customer),
-    h('td', {}, order.quantity + ' × ' + order.item),
+    h('td', {}, linesText(order)),
     h('td', {}, money(order.amount, order.currency)),
     last(order));
 }

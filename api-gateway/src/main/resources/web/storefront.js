@@ -1,8 +1,8 @@
 // The storefront: the catalog, an order paid with one Idempotency-Key per attempt, its outcome in
 // words (a pending one polled until it settles), my orders, and one order with its refund.
 import {
-  ApiProblem, STATUS_WORDS, call, credential, fieldSentence, h, loadConfig, money, randomToken, reasonWords,
-  showError, when,
+  ApiProblem, STATUS_WORDS, call, credential, fieldSentence, h, linesText, loadConfig, money, randomToken,
+  reasonWords, showError, when,
 } from './api.js';
 import { setUpSignIn } from './signin.js';
 
@@ -154,7 +154,7 @@ function showProblem(problem) {
 }
 
 function describe(order) {
-  const what = order.quantity + ' × ' + nameOf(order.item) + ', ' + money(order.amount, order.currency);
+  const what = linesText(order, nameOf) + ', ' + money(order.amount, order.currency);
   switch (order.status) {
     case 'PAID': {
       const card = order.transaction && order.transaction.cardLast4
@@ -215,7 +215,7 @@ async function showOrders() {
   }
   const rows = orders.map(order => h('tr', { 'data-order': order.id },
     h('td', {}, when(order.createdAt)),
-    h('td', {}, h('a', { href: '#order/' + order.id }, order.quantity + ' × ' + nameOf(order.item))),
+    h('td', {}, h('a', { href: '#order/' + order.id }, linesText(order, nameOf))),
     h('td', {}, money(order.amount, order.currency)),
     h('td', {}, STATUS_WORDS[order.status])));
   byId('orders-table').tBodies[0].replaceChildren(...rows);
@@ -252,7 +252,9 @@ function renderOrder(order) {
   byId('order-title').textContent = 'Order of ' + when(order.createdAt);
   const rows = [
     ['Status', STATUS_WORDS[order.status]],
-    ['Item', order.quantity + ' × ' + nameOf(order.item)],
+    ...order.lines.map(line => [order.lines.length === 1 ? 'Item' : 'Line',
+      line.quantity + ' × ' + nameOf(line.item) + ' at ' + money(line.price, order.currency)
+        + ': ' + money(line.amount, order.currency)]),
     ['Amount', money(order.amount, order.currency)],
     ['Outcome', describe(order).text],
   ];

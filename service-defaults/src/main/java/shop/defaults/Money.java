@@ -29,6 +29,14 @@ public record Money(long minorUnits, String currency) {
         return new Money(Math.multiplyExact(minorUnits, quantity), currency);
     }
 
+    /** @throws ArithmeticException if the total overflows, IllegalArgumentException in another currency */
+    public Money plus(Money other) {
+        if (!other.currency.equals(currency)) {
+            throw new IllegalArgumentException("Cannot add " + other.currency + " to " + currency);
+        }
+        return new Money(Math.addExact(minorUnits, other.minorUnits), currency);
+    }
+
     @Override
     public String toString() {
         return amount().toPlainString() + " " + currency;

@@ -359,22 +359,46 @@ class GatewayIntegrationTest {
                 "{\"item\":\"cap\",\"bogus\":1}", "bogus",
                 "{\"item\":\"cap\",\"<script>\":1}", "(unknown)",
                 "[\"cap\"]", "(body)");
-        fieldOfBody.forEach((body, field) -> {
-            HttpResponse<String> response = gateway.post("/orders", GREGOR, body);
-            assertThat(response.statusCode()).as(body).isEqualTo(400);
-            JsonObject problem = new JsonObject(response.body());
-            assertThat(problem.getString("type")).isEqualTo("urn:shop:problem:invalid-request");
-            assertThat(problem.getJsonArray("errors").getJsonObject(0).getString("field"))
-                    .as(body)
-                    .isEqualTo(field);
-            assertThat(problem.getString("detail")).as(body).contains(field);
-            assertThat(response.body())
-                    .as(body)
-                    .doesNotContain("<script")
-                    .doesNotContain("99999999999999999999")
-                    .doesNotContain("-3")
-                    .doesNotContain("\u202e");
-        });
+        Map<String, String> fieldOfLines = Map.of(
+                "{\"lines\":[]}",
+                "lines",
+                "{\"lines\":{\"item\":\"cap\"}}",
+                "lines",
+                "{\"lines\":[{\"item\":\"cap\"}]}",
+                "lines.0.quantity",
+                "{\"lines\":[{\"item\":\"cap\",\"quantity\":1},{\"item\":\"mug\",\"quantity\":0}]}",
+                "lines.1.quantity",
+                "{\"lines\":[{\"item\":\"cap\",\"quantity\":1,\"price\":-3}]}",
+                "lines.0.price",
+                "{\"lines\":[{\"item\":\"cap\",\"quantity\":1,\"bogus\":1}]}",
+                "lines.0.bogus",
+                "{\"item\":\"cap\",\"lines\":[{\"item\":\"cap\",\"quantity\":1}]}",
+                "item",
+                "{\"quantity\":2,\"lines\":[{\"item\":\"cap\",\"quantity\":1}]}",
+                "quantity",
+                "{\"lines\":[" + "{\"item\":\"cap\",\"quantity\":1},".repeat(50)
+                        + "{\"item\":\"mug\",\"quantity\":1}]}",
+                "lines");
+        java.util.stream.Stream.of(fieldOfBody, fieldOfLines)
+                .flatMap(map -> map.entrySet().stream())
+                .forEach(entry -> {
+                    String body = entry.getKey();
+                    String field = entry.getValue();
+                    HttpResponse<String> response = gateway.post("/orders", GREGOR, body);
+                    assertThat(response.statusCode()).as(body).isEqualTo(400);
+                    JsonObject problem = new JsonObject(response.body());
+                    assertThat(problem.getString("type")).isEqualTo("urn:shop:problem:invalid-request");
+                    assertThat(problem.getJsonArray("errors").getJsonObject(0).getString("field"))
+                            .as(body)
+                            .isEqualTo(field);
+                    assertThat(problem.getString("detail")).as(body).contains(field);
+                    assertThat(response.body())
+                            .as(body)
+                            .doesNotContain("<script")
+                            .doesNotContain("99999999999999999999")
+                            .doesNotContain("-3")
+                            .doesNotContain("\u202e");
+                });
         assertThat(gateway.post("/orders", GREGOR, "{\"item\":").statusCode()).isEqualTo(400);
         assertThat(gateway.post("/orders", GREGOR, "").statusCode()).isEqualTo(400);
         assertThat(gateway.post("/orders", GREGOR, "{\"item\":" + "[".repeat(5000) + "]".repeat(5000) + "}")

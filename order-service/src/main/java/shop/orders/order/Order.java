@@ -1,13 +1,14 @@
 package shop.orders.order;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.Money;
-import shop.orders.catalog.Product;
 
 /**
- * An order and what is known of its payment. Its state changes only through {@link #markPaid},
+ * An order of one or more lines, and what is known of its payment. Its {@code amount} is the
+ * lines' total, charged at once. Its state changes only through {@link #markPaid},
  * {@link #markFailed} and {@link #markRefunded}, each of which refuses a transition the order's
  * status does not allow.
  *
@@ -19,9 +20,7 @@ import shop.orders.catalog.Product;
 record Order(
         UUID id,
         String customer,
-        String item,
-        int quantity,
-        Money unitPrice,
+        List<OrderLine> lines,
         Money amount,
         OrderStatus status,
         boolean defaultPaymentMethod,
@@ -30,21 +29,22 @@ record Order(
         Instant updatedAt,
         @Nullable String traceParent) {
 
-    /** @throws ArithmeticException if quantity times price overflows */
+    /** @throws ArithmeticException if the total overflows */
     static Order place(
             String customer,
-            Product product,
-            int quantity,
+            List<OrderLine> lines,
             boolean defaultPaymentMethod,
             Instant now,
             @Nullable String traceParent) {
+        Money total = lines.getFirst().amount();
+        for (OrderLine line : lines.subList(1, lines.size())) {
+            total = total.plus(line.amount());
+        }
         return new Order(
                 UUID.randomUUID(),
                 customer,
-                product.item(),
-                quantity,
-                product.price(),
-                product.price().times(quantity),
+                List.copyOf(lines),
+                total,
                 OrderStatus.PENDING,
                 defaultPaymentMethod,
                 Payment.NONE,
@@ -76,18 +76,7 @@ record Order(
 
     private Order with(OrderStatus next, Payment nextPayment, Instant now) {
         return new Order(
-                id,
-                customer,
-                item,
-                quantity,
-                unitPrice,
-                amount,
-                next,
-                defaultPaymentMethod,
-                nextPayment,
-                createdAt,
-                now,
-                traceParent);
+                id, customer, lines, amount, next, defaultPaymentMethod, nextPayment, createdAt, now, traceParent);
     }
 
     private void requireStatus(OrderStatus expected) {

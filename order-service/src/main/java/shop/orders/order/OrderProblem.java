@@ -17,8 +17,9 @@ abstract sealed class OrderProblem extends RuntimeException {
     /** The item named is not in the catalog. */
     static final class UnknownItem extends OrderProblem {
 
-        UnknownItem() {
-            super("'item' names no product of the catalog: see GET /products");
+        /** @param field the request's field that names it: {@code item}, or a line's ({@code lines.0.item}) */
+        UnknownItem(String field) {
+            super("'" + field + "' names no product of the catalog: see GET /products");
         }
     }
 

@@ -2,21 +2,25 @@ package shop.orders.order;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An order as the API shows it. {@code price} is the unit price and {@code success} tells
- * whether it is paid, as in the original demo; {@code transaction} is its charge (or the refused
- * attempt) and {@code refund} its refund.
+ * An order as the API shows it: its lines, each with its unit price and amount, and the total
+ * {@code amount}. An order of one line also has the demo's {@code item}, {@code quantity} and
+ * {@code price} (the unit price), null for an order of several; {@code success} tells whether it
+ * is paid, as in the demo. {@code transaction} is its charge (or the refused attempt) and {@code
+ * refund} its refund.
  */
 record OrderView(
         UUID id,
-        String item,
-        int quantity,
-        BigDecimal price,
+        @Nullable String item,
+        @Nullable Integer quantity,
+        @Nullable BigDecimal price,
         BigDecimal amount,
         String currency,
+        List<LineView> lines,
         String customer,
         OrderStatus status,
         boolean success,
@@ -25,6 +29,8 @@ record OrderView(
         @Nullable TransactionView refund,
         Instant createdAt,
         Instant updatedAt) {
+
+    record LineView(String item, int quantity, BigDecimal price, BigDecimal amount) {}
 
     record TransactionView(
             UUID id,
@@ -45,13 +51,22 @@ record OrderView(
         TransactionView refund = p.refundId() == null
                 ? null
                 : new TransactionView(p.refundId(), amount, currency, true, p.cardBrand(), p.cardLast4());
+        List<LineView> lines = o.lines().stream()
+                .map(line -> new LineView(
+                        line.item(),
+                        line.quantity(),
+                        line.unitPrice().amount(),
+                        line.amount().amount()))
+                .toList();
+        LineView only = lines.size() == 1 ? lines.getFirst() : null;
         return new OrderView(
                 o.id(),
-                o.item(),
-                o.quantity(),
-                o.unitPrice().amount(),
+                only == null ? null : only.item(),
+                only == null ? null : only.quantity(),
+                only == null ? null : only.price(),
                 amount,
                 currency,
+                lines,
                 o.customer(),
                 o.status(),
                 o.status() == OrderStatus.PAID,

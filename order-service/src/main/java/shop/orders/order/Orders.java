@@ -29,14 +29,18 @@ import shop.defaults.Money;
 final class Orders {
 
     private static final String COLUMNS = """
-            id, customer, item, quantity, unit_price_minor, amount_minor, currency, status, default_payment_method,
+            id, customer, lines, item, quantity, unit_price_minor, amount_minor, currency, status, default_payment_method,
             charge_id, decline_reason, card_brand, card_last4, refund_id, created_at, updated_at, trace_parent""";
 
+    /**
+     * {@code item}, {@code quantity} and {@code unit_price_minor} hold the first line, for the
+     * version before lines, which reads them, while both run during a rolling upgrade.
+     */
     static final String INSERT = """
-            insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
+            insert into orders (id, customer, lines, item, quantity, unit_price_minor, amount_minor, currency, status,
                                 default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at,
                                 trace_parent, payment_method_sealed)
-            values (#{id}, #{customer}, #{item}, #{quantity}, #{unitPrice}, #{amount}, #{currency}, 'PENDING',
+            values (#{id}, #{customer}, #{lines}, #{item}, #{quantity}, #{unitPrice}, #{amount}, #{currency}, 'PENDING',
                     #{defaultPaymentMethod}, 0, #{nextAttemptAt}, #{createdAt}, #{createdAt},
                     #{traceParent}, #{paymentMethodSealed})
             """;
@@ -159,12 +163,14 @@ final class Orders {
 
     /** The values of {@link #INSERT} for an order. */
     static Map<String, Object> insertValues(Order o, Instant firstRetryAt, @Nullable String paymentMethodSealed) {
-        Map<String, Object> order = new HashMap<>(16);
+        Map<String, Object> order = new HashMap<>(20);
+        OrderLine first = o.lines().getFirst();
         order.put("id", o.id());
         order.put("customer", o.customer());
-        order.put("item", o.item());
-        order.put("quantity", o.quantity());
-        order.put("unitPrice", o.unitPrice().minorUnits());
+        order.put("lines", OrderLine.toColumn(o.lines()));
+        order.put("item", first.item());
+        order.put("quantity", first.quantity());
+        order.put("unitPrice", first.unitPrice().minorUnits());
         order.put("amount", o.amount().minorUnits());
         order.put("currency", o.amount().currency());
         order.put("defaultPaymentMethod", o.defaultPaymentMethod());
@@ -314,9 +320,7 @@ final class Orders {
         return new Order(
                 uuidOrNull(row, "id"),
                 row.getString("customer"),
-                row.getString("item"),
-                row.getInteger("quantity"),
-                new Money(row.getLong("unit_price_minor"), currency),
+                lines(row, currency),
                 new Money(row.getLong("amount_minor"), currency),
                 OrderStatus.valueOf(row.getString("status")),
                 row.getBoolean("default_payment_method"),
@@ -324,6 +328,17 @@ final class Orders {
                 instantOrNull(row, "created_at"),
                 instantOrNull(row, "updated_at"),
                 row.getString("trace_parent"));
+    }
+
+    /** An order's lines; one stored by the version before lines (no {@code lines}) is its one line. */
+    private static List<OrderLine> lines(Row row, String currency) {
+        String lines = row.getString("lines");
+        return lines != null
+                ? OrderLine.fromColumn(lines, currency)
+                : List.of(new OrderLine(
+                        row.getString("item"),
+                        row.getInteger("quantity"),
+                        new Money(row.getLong("unit_price_minor"), currency)));
     }
 
     static OffsetDateTime utc(Instant instant) {

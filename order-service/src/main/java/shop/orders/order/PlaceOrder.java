@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -113,9 +115,9 @@ final class PlaceOrder {
     /** The order the request asks for, priced from the catalog; throws the request's refusal. */
     private Draft draft(Caller caller, PlaceOrderRequest request, @Nullable String idempotencyKey) {
         String customer = customerOf(caller, request);
-        Product product = price(request);
+        List<OrderLine> lines = price(request);
         String paymentMethod = paymentMethodOf(request);
-        Order order = newOrder(customer, product, request);
+        Order order = newOrder(customer, lines, request);
         var key = idempotencyKey == null
                 ? null
                 : new IdempotencyKeys.Claim(
@@ -131,17 +133,27 @@ final class PlaceOrder {
         return customer;
     }
 
-    /** The catalog's price is the price charged; a client that expects another is refused. */
-    private Product price(PlaceOrderRequest request) {
-        Product product = catalog.find(request.item()).orElseThrow(UnknownItem::new);
-        if (request.price() != null && request.price().compareTo(product.price().amount()) != 0) {
-            throw new PriceMismatch(product.item(), product.price().amount());
+    /**
+     * Each line at the catalog's price, the price charged; a client that expects another, on any
+     * line, is refused, as is a currency other than the catalog's.
+     */
+    private List<OrderLine> price(PlaceOrderRequest request) {
+        List<PlaceOrderRequest.Line> asked = request.linesAsked();
+        List<OrderLine> lines = new ArrayList<>(asked.size());
+        for (int i = 0; i < asked.size(); i++) {
+            PlaceOrderRequest.Line line = asked.get(i);
+            String field = request.lines() == null ? "item" : "lines." + i + ".item";
+            Product product = catalog.find(line.item()).orElseThrow(() -> new UnknownItem(field));
+            if (line.price() != null && line.price().compareTo(product.price().amount()) != 0) {
+                throw new PriceMismatch(product.item(), product.price().amount());
+            }
+            if (request.currency() != null
+                    && !request.currency().equals(product.price().currency())) {
+                throw new CurrencyMismatch(product.item(), product.price().currency());
+            }
+            lines.add(OrderLine.of(product, line.quantity()));
         }
-        if (request.currency() != null
-                && !request.currency().equals(product.price().currency())) {
-            throw new CurrencyMismatch(product.item(), product.price().currency());
-        }
-        return product;
+        return lines;
     }
 
     /** The customer's payment method, which must be kept durably, or the configured default. */
@@ -158,15 +170,9 @@ final class PlaceOrder {
         return settings.defaultPaymentMethod();
     }
 
-    private Order newOrder(String customer, Product product, PlaceOrderRequest request) {
+    private Order newOrder(String customer, List<OrderLine> lines, PlaceOrderRequest request) {
         try {
-            return Order.place(
-                    customer,
-                    product,
-                    request.quantityOrOne(),
-                    request.paymentMethod() == null,
-                    clock.instant(),
-                    traces.current());
+            return Order.place(customer, lines, request.paymentMethod() == null, clock.instant(), traces.current());
         } catch (ArithmeticException overflow) {
             throw new TotalTooLarge();
         }

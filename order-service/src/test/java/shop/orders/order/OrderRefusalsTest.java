@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -96,6 +97,24 @@ class OrderRefusalsTest {
     }
 
     @Test
+    void refusesALineOfAnUnknownItemOrAnotherPriceNamingTheLine() {
+        var lines = List.of(
+                new PlaceOrderRequest.Line("t-shirt", 1, null), new PlaceOrderRequest.Line("no-such-item", 1, null));
+        assertThat(refusal(() -> placeOrder.place(
+                        GREGOR, new PlaceOrderRequest(null, lines, null, null, null, null, null), null)))
+                .isInstanceOf(UnknownItem.class)
+                .hasMessage("'lines.1.item' names no product of the catalog: see GET /products");
+        var priced = List.of(
+                new PlaceOrderRequest.Line("t-shirt", 1, new BigDecimal("100")),
+                new PlaceOrderRequest.Line("mug", 1, new BigDecimal("1")));
+        assertThat(refusal(() -> placeOrder.place(
+                        GREGOR, new PlaceOrderRequest(null, priced, null, null, null, null, null), null)))
+                .isInstanceOfSatisfying(
+                        PriceMismatch.class,
+                        mismatch -> assertThat(mismatch.catalogPrice()).isEqualByComparingTo("12.50"));
+    }
+
+    @Test
     void refusesAnotherCustomersNameWithAFailedFuture() {
         assertThat(refusal(
                         () -> placeOrder.place(GREGOR, request("t-shirt", null, "Someone else", null, null), "key-1")))
@@ -114,7 +133,9 @@ class OrderRefusalsTest {
     @Test
     void refusesAPaymentMethodThatCannotBeKeptWithAFailedFuture() {
         assertThat(refusal(() -> placeOrder.place(
-                        GREGOR, new PlaceOrderRequest("t-shirt", null, null, null, null, "4242424242424242"), null)))
+                        GREGOR,
+                        new PlaceOrderRequest("t-shirt", null, null, null, null, null, "4242424242424242"),
+                        null)))
                 .isInstanceOf(PaymentMethodNotDurable.class);
     }
 
@@ -132,7 +153,7 @@ class OrderRefusalsTest {
 
     private static PlaceOrderRequest request(
             String item, BigDecimal price, String customer, Integer quantity, String currency) {
-        return new PlaceOrderRequest(item, price, customer, quantity, currency, null);
+        return new PlaceOrderRequest(item, null, price, customer, quantity, currency, null);
     }
 
     /** The refusal of a call that returns (it does not throw) a Future failed already, before any I/O. */

@@ -153,6 +153,68 @@ class OrderServiceIntegrationTest {
     }
 
     @Test
+    void placesAnOrderOfSeveralLinesWithOneChargeOfTheirTotal() {
+        int charges = payments.chargeRequests.get();
+        var placed = place(
+                "Gregor",
+                "{\"lines\":[{\"item\":\"t-shirt\",\"quantity\":2,\"price\":100},{\"item\":\"mug\",\"quantity\":3}]}",
+                null);
+        assertThat(placed.status()).isEqualTo(201);
+        JsonObject order = placed.json();
+        assertThat(order.getString("status")).isEqualTo("PAID");
+        assertThat(new BigDecimal(order.getValue("amount").toString())).isEqualByComparingTo("237.50");
+        assertThat(new BigDecimal(
+                        order.getJsonObject("transaction").getValue("amount").toString()))
+                .isEqualByComparingTo("237.50");
+        assertThat(payments.chargeRequests.get()).as("one charge").isEqualTo(charges + 1);
+        assertThat(order.getJsonArray("lines").stream()
+                        .map(line -> (JsonObject) line)
+                        .map(line -> line.getString("item") + " " + line.getInteger("quantity") + " "
+                                + new BigDecimal(line.getValue("price").toString())
+                                        .stripTrailingZeros()
+                                        .toPlainString()
+                                + " "
+                                + new BigDecimal(line.getValue("amount").toString())
+                                        .stripTrailingZeros()
+                                        .toPlainString()))
+                .containsExactly("t-shirt 2 100 200", "mug 3 12.5 37.5");
+        assertThat(order.containsKey("item") && order.getValue("item") == null)
+                .as("the demo's one-item fields are null for several lines")
+                .isTrue();
+        assertThat(order.getValue("quantity")).isNull();
+        assertThat(order.getValue("price")).isNull();
+        assertThat(get("Gregor", placed.header("Location")).json()).isEqualTo(order);
+    }
+
+    @Test
+    void answersTheDemosOrderAsAnOrderOfOneLine() {
+        JsonObject order =
+                place("Gregor", "{\"item\":\"mug\",\"quantity\":2}", null).json();
+        assertThat(order.getString("item")).isEqualTo("mug");
+        assertThat(order.getInteger("quantity")).isEqualTo(2);
+        assertThat(order.getJsonArray("lines")).hasSize(1);
+        JsonObject line = order.getJsonArray("lines").getJsonObject(0);
+        assertThat(line.getString("item")).isEqualTo("mug");
+        assertThat(line.getInteger("quantity")).isEqualTo(2);
+        assertThat(new BigDecimal(line.getValue("amount").toString())).isEqualByComparingTo("25");
+    }
+
+    @Test
+    void refusesAnOrderWithALineOfAnUnknownItemAndStoresNothing() throws Exception {
+        long before = orderCount();
+        int charges = payments.chargeRequests.get();
+        var refused = place(
+                "Gregor",
+                "{\"lines\":[{\"item\":\"mug\",\"quantity\":1},{\"item\":\"unicorn\",\"quantity\":1}]}",
+                null);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.type()).isEqualTo("urn:shop:problem:unknown-item");
+        assertThat(refused.json().getString("detail")).contains("lines.1.item").doesNotContain("unicorn");
+        assertThat(orderCount()).isEqualTo(before);
+        assertThat(payments.chargeRequests.get()).isEqualTo(charges);
+    }
+
+    @Test
     void refusesAnUnknownItemAndStoresNothing() throws Exception {
         long before = orderCount();
         var refused = place("Gregor", "{\"item\":\"unicorn\"}", null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import shop.defaults.Money;
@@ -16,7 +17,7 @@ class OrderTest {
 
     @Test
     void startsPendingAndPricedFromTheCatalog() {
-        Order order = Order.place("Gregor", tShirt, 3, false, now, null);
+        Order order = Order.place("Gregor", List.of(OrderLine.of(tShirt, 3)), false, now, null);
         assertThat(order.status()).isEqualTo(OrderStatus.PENDING);
         assertThat(order.amount()).isEqualTo(new Money(30000, "USD"));
         assertThat(order.payment()).isEqualTo(Payment.NONE);
@@ -24,7 +25,8 @@ class OrderTest {
 
     @Test
     void movesFromPendingToPaidToRefunded() {
-        Order paid = Order.place("Gregor", tShirt, 1, false, now, null).markPaid(charge(), now);
+        Order paid = Order.place("Gregor", List.of(OrderLine.of(tShirt, 1)), false, now, null)
+                .markPaid(charge(), now);
         assertThat(paid.status()).isEqualTo(OrderStatus.PAID);
         assertThat(paid.payment().cardLast4()).isEqualTo("4242");
         UUID refund = UUID.randomUUID();
@@ -36,21 +38,23 @@ class OrderTest {
 
     @Test
     void recordsAFailedPaymentWithItsReason() {
-        Order failed = Order.place("Gregor", tShirt, 1, false, now, null).markFailed(refusal(), now);
+        Order failed = Order.place("Gregor", List.of(OrderLine.of(tShirt, 1)), false, now, null)
+                .markFailed(refusal(), now);
         assertThat(failed.status()).isEqualTo(OrderStatus.PAYMENT_FAILED);
         assertThat(failed.payment().declineReason()).isEqualTo("card_declined");
     }
 
     @Test
     void refusesToPayAnOrderTwice() {
-        Order paid = Order.place("Gregor", tShirt, 1, false, now, null).markPaid(charge(), now);
+        Order paid = Order.place("Gregor", List.of(OrderLine.of(tShirt, 1)), false, now, null)
+                .markPaid(charge(), now);
         assertThatThrownBy(() -> paid.markPaid(charge(), now)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> paid.markFailed(refusal(), now)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void refusesToRefundAnOrderThatIsNotPaid() {
-        Order pending = Order.place("Gregor", tShirt, 1, false, now, null);
+        Order pending = Order.place("Gregor", List.of(OrderLine.of(tShirt, 1)), false, now, null);
         assertThatThrownBy(() -> pending.markRefunded(UUID.randomUUID(), now))
                 .isInstanceOf(OrderProblem.OrderNotRefundable.class);
         Order failed = pending.markFailed(refusal(), now);
@@ -59,9 +63,26 @@ class OrderTest {
     }
 
     @Test
+    void chargesTheTotalOfItsLinesEachAtItsUnitPrice() {
+        Product mug = new Product("mug", "Mug", new Money(1250, "USD"));
+        Order order = Order.place("Gregor", List.of(OrderLine.of(tShirt, 2), OrderLine.of(mug, 3)), false, now, null);
+        assertThat(order.amount()).isEqualTo(new Money(23750, "USD"));
+        assertThat(order.lines())
+                .containsExactly(
+                        new OrderLine("t-shirt", 2, new Money(10000, "USD")),
+                        new OrderLine("mug", 3, new Money(1250, "USD")));
+        assertThat(order.lines().get(1).amount()).isEqualTo(new Money(3750, "USD"));
+    }
+
+    @Test
     void refusesATotalThatOverflows() {
         Product priceless = new Product("gem", "Gem", new Money(Long.MAX_VALUE / 2, "USD"));
-        assertThatThrownBy(() -> Order.place("Gregor", priceless, 3, false, now, null))
+        assertThatThrownBy(() -> Order.place("Gregor", List.of(OrderLine.of(priceless, 3)), false, now, null))
+                .isInstanceOf(ArithmeticException.class);
+        Product half = new Product("half", "Half", new Money(Long.MAX_VALUE / 2 + 1, "USD"));
+        assertThatThrownBy(() -> Order.place(
+                        "Gregor", List.of(OrderLine.of(half, 1), OrderLine.of(priceless, 2)), false, now, null))
+                .as("each line fits, their total does not")
                 .isInstanceOf(ArithmeticException.class);
     }
 

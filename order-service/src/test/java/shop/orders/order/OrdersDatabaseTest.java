@@ -71,12 +71,45 @@ class OrdersDatabaseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void storesAndReadsAnOrderBack(Db db) {
-        Order order =
-                Order.place(uniqueCustomer(), CAP, 2, true, now, "00-" + "a".repeat(32) + "-" + "b".repeat(16) + "-01");
+        Order order = Order.place(
+                uniqueCustomer(),
+                List.of(OrderLine.of(CAP, 2)),
+                true,
+                now,
+                "00-" + "a".repeat(32) + "-" + "b".repeat(16) + "-01");
         assertThat(await(db.orders().storePending(order, now.plusSeconds(5), null, null)))
                 .isTrue();
         assertThat(await(db.orders().find(order.id()))).isEqualTo(order);
         assertThat(await(db.orders().find(UUID.randomUUID()))).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void storesAndReadsBackAnOrderOfManyLinesAtTheirPrices(Db db) {
+        List<OrderLine> lines = IntStream.range(0, PlaceOrderRequest.MAX_LINES)
+                .mapToObj(i -> new OrderLine("item-" + "x".repeat(90) + i, 1000, new Money(99_999_999 + i, "USD")))
+                .toList();
+        Order order = Order.place(uniqueCustomer(), lines, true, now, null);
+        assertThat(order.amount().minorUnits())
+                .isEqualTo(lines.stream()
+                        .mapToLong(line -> line.amount().minorUnits())
+                        .sum());
+        assertThat(await(db.orders().storePending(order, now.plusSeconds(5), null, null)))
+                .isTrue();
+        assertThat(await(db.orders().find(order.id()))).isEqualTo(order);
+    }
+
+    /** During a rolling upgrade the version before lines still inserts orders, without them. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void readsAnOrderStoredWithoutLinesAsItsOneLine(Db db) {
+        UUID id = UUID.randomUUID();
+        db.query("insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,"
+                + " default_payment_method, created_at, updated_at) values ('" + id + "', '" + uniqueCustomer()
+                + "', 'cap', 3, 2000, 6000, 'USD', 'PAID', true, current_timestamp, current_timestamp)");
+        Order order = await(db.orders().find(id));
+        assertThat(order.lines()).containsExactly(new OrderLine("cap", 3, new Money(2000, "USD")));
+        assertThat(order.amount()).isEqualTo(new Money(6000, "USD"));
     }
 
     /**
@@ -121,11 +154,11 @@ class OrdersDatabaseTest {
     void failsOnlyTheOrderThatBreaksItsBatch(Db db) {
         Orders orders = db.orders();
         String customer = uniqueCustomer();
-        Order first = Order.place(customer, CAP, 1, true, now, null);
+        Order first = Order.place(customer, List.of(OrderLine.of(CAP, 1)), true, now, null);
         assertThat(await(orders.storePending(first, now.plusSeconds(5), null, null)))
                 .isTrue();
         List<Order> batch = IntStream.range(0, 10)
-                .mapToObj(i -> i == 5 ? first : Order.place(customer, CAP, 1, true, now, null))
+                .mapToObj(i -> i == 5 ? first : Order.place(customer, List.of(OrderLine.of(CAP, 1)), true, now, null))
                 .toList();
         List<Boolean> outcomes = onEventLoop(db, () -> {
             CompositeFuture all = Future.join(batch.stream()
@@ -198,7 +231,7 @@ class OrdersDatabaseTest {
             io.vertx.sqlclient.Transaction locking = await(locker.begin());
             await(locker.query("select item from products where item = 'cap' for update")
                     .execute());
-            Order order = Order.place(uniqueCustomer(), CAP, 1, true, now, null);
+            Order order = Order.place(uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), true, now, null);
             assertThat(db.orders()
                             .storePending(order, now.plusSeconds(5), null, null)
                             .toCompletionStage()
@@ -217,7 +250,7 @@ class OrdersDatabaseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void recordsATransitionOnlyFromTheStatusItWasReadWithAndErasesThePaymentMethodWithIt(Db db) {
-        Order order = Order.place(uniqueCustomer(), CAP, 1, false, now, null);
+        Order order = Order.place(uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), false, now, null);
         await(db.orders().storePending(order, now.plusSeconds(5), "v1.sealed", null));
         assertThat(sealedMethodOf(db, order.id())).isEqualTo("v1.sealed");
         Order failed = order.markFailed(Payment.refused("card_declined", UUID.randomUUID(), "visa", "0002"), now);
@@ -230,7 +263,7 @@ class OrdersDatabaseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void forgetsAPaymentMethodOnceAskedTo(Db db) {
-        Order order = Order.place(uniqueCustomer(), CAP, 1, false, now, null);
+        Order order = Order.place(uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), false, now, null);
         await(db.orders().storePending(order, now.plusSeconds(5), "v1.sealed", null));
         await(db.orders().forgetPaymentMethod(order.id()));
         assertThat(sealedMethodOf(db, order.id())).isNull();
@@ -241,8 +274,8 @@ class OrdersDatabaseTest {
     @MethodSource("databases")
     void storesAnOrderWithItsIdempotencyKeyOrNeither(Db db) {
         String caller = uniqueCustomer();
-        Order first = Order.place(caller, CAP, 1, true, now, null);
-        Order second = Order.place(caller, CAP, 1, true, now, null);
+        Order first = Order.place(caller, List.of(OrderLine.of(CAP, 1)), true, now, null);
+        Order second = Order.place(caller, List.of(OrderLine.of(CAP, 1)), true, now, null);
         var key = new IdempotencyKeys.Claim(caller, "key-1", "f".repeat(64));
         assertThat(await(db.orders().storePending(first, now, null, key))).isTrue();
         assertThat(await(db.orders().storePending(second, now, null, key))).isFalse();
@@ -260,11 +293,16 @@ class OrdersDatabaseTest {
     @MethodSource("databases")
     void listsACustomersOrdersNewestFirstOnePageAtATime(Db db) {
         String customer = uniqueCustomer();
-        Order older = Order.place(customer, CAP, 1, true, now.minusSeconds(10), null);
-        Order newer = Order.place(customer, CAP, 1, true, now, null);
+        Order older = Order.place(customer, List.of(OrderLine.of(CAP, 1)), true, now.minusSeconds(10), null);
+        Order newer = Order.place(customer, List.of(OrderLine.of(CAP, 1)), true, now, null);
         await(db.orders().storePending(older, now, null, null));
         await(db.orders().storePending(newer, now, null, null));
-        await(db.orders().storePending(Order.place(uniqueCustomer(), CAP, 1, true, now, null), now, null, null));
+        await(db.orders()
+                .storePending(
+                        Order.place(uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), true, now, null),
+                        now,
+                        null,
+                        null));
         assertThat(await(db.orders().list(customer, OrderStatus.PENDING, 0, 10)))
                 .extracting(Order::id)
                 .containsExactly(newer.id(), older.id());
@@ -283,9 +321,11 @@ class OrdersDatabaseTest {
         await(db.pool()
                 .query("update orders set status = 'PAYMENT_FAILED' where status = 'PENDING'")
                 .execute());
-        Order old = Order.place(uniqueCustomer(), CAP, 1, true, now.minus(Duration.ofHours(2)), null);
-        Order older = Order.place(uniqueCustomer(), CAP, 1, true, now.minus(Duration.ofHours(3)), null);
-        Order fresh = Order.place(uniqueCustomer(), CAP, 1, true, now, null);
+        Order old = Order.place(
+                uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), true, now.minus(Duration.ofHours(2)), null);
+        Order older = Order.place(
+                uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), true, now.minus(Duration.ofHours(3)), null);
+        Order fresh = Order.place(uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), true, now, null);
         for (Order order : List.of(old, older, fresh)) {
             await(db.orders().storePending(order, now.plus(Duration.ofDays(1)), null, null));
         }
@@ -304,7 +344,8 @@ class OrdersDatabaseTest {
                 .query("update orders set status = 'PAYMENT_FAILED' where status = 'PENDING'")
                 .execute());
         for (int i = 0; i < 4; i++) {
-            Order order = Order.place(uniqueCustomer(), CAP, 1, false, now.minusSeconds(60), null);
+            Order order =
+                    Order.place(uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), false, now.minusSeconds(60), null);
             await(db.orders().storePending(order, now.minusSeconds(1), "v1.sealed-" + i, null));
         }
         // A first job has claimed two orders and still holds their row locks...
@@ -353,7 +394,7 @@ class OrdersDatabaseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void pushesAClaimedOrderBackPastItsAttemptThenByTheBackoff(Db db) {
-        Order order = Order.place(uniqueCustomer(), CAP, 1, true, now.minusSeconds(60), null);
+        Order order = Order.place(uniqueCustomer(), List.of(OrderLine.of(CAP, 1)), true, now.minusSeconds(60), null);
         await(db.orders().storePending(order, now.minusSeconds(1), null, null));
         assertThat(claimedIds(db, now)).contains(order.id());
 
@@ -386,11 +427,11 @@ class OrdersDatabaseTest {
         try {
             Orders orders = new Orders(single);
             String caller = uniqueCustomer();
-            Order inTransaction = Order.place(caller, CAP, 1, true, now, null);
+            Order inTransaction = Order.place(caller, List.of(OrderLine.of(CAP, 1)), true, now, null);
             assertThat(await(orders.storePending(
                             inTransaction, now, null, new IdempotencyKeys.Claim(caller, "k", "f".repeat(64)))))
                     .isTrue();
-            Order after = Order.place(caller, CAP, 1, true, now, null);
+            Order after = Order.place(caller, List.of(OrderLine.of(CAP, 1)), true, now, null);
             await(orders.storePending(after, now, null, null));
             assertThat(visibleElsewhere(db, inTransaction.id())).isTrue();
             assertThat(visibleElsewhere(db, after.id()))
@@ -434,7 +475,12 @@ class OrdersDatabaseTest {
     void answersTheQueriesThatGrowWithTheDataFromIndexes(Db db) {
         List<Map<String, Object>> bulk = new ArrayList<>();
         for (int i = 0; i < 3000; i++) {
-            Order order = Order.place("bulk-" + (i % 300), CAP, i % 50 == 0 ? 1 : 2, true, now.minusSeconds(i), null);
+            Order order = Order.place(
+                    "bulk-" + (i % 300),
+                    List.of(OrderLine.of(CAP, i % 50 == 0 ? 1 : 2)),
+                    true,
+                    now.minusSeconds(i),
+                    null);
             bulk.add(Orders.insertValues(order, now.plusSeconds(3600), null));
         }
         await(SqlTemplate.forUpdate(db.pool(), Orders.INSERT).executeBatch(bulk));
@@ -463,8 +509,8 @@ class OrdersDatabaseTest {
     @MethodSource("databases")
     void forgetsIdempotencyKeysPastTheirRetention(Db db) {
         String caller = uniqueCustomer();
-        Order order = Order.place(caller, CAP, 1, true, now, null);
-        Order older = Order.place(caller, CAP, 1, true, now.minus(Duration.ofDays(2)), null);
+        Order order = Order.place(caller, List.of(OrderLine.of(CAP, 1)), true, now, null);
+        Order older = Order.place(caller, List.of(OrderLine.of(CAP, 1)), true, now.minus(Duration.ofDays(2)), null);
         await(db.orders().storePending(order, now, null, new IdempotencyKeys.Claim(caller, "new", "f".repeat(64))));
         await(db.orders().storePending(older, now, null, new IdempotencyKeys.Claim(caller, "old", "f".repeat(64))));
         assertThat(await(db.keys().deleteCreatedBefore(now.minus(Duration.ofDays(1)))))
@@ -521,7 +567,7 @@ class OrdersDatabaseTest {
     /** {@code count} new orders of one cap each for {@code customer}, placed now. */
     private List<Order> newOrders(String customer, int count) {
         return IntStream.range(0, count)
-                .mapToObj(i -> Order.place(customer, CAP, 1, true, now, null))
+                .mapToObj(i -> Order.place(customer, List.of(OrderLine.of(CAP, 1)), true, now, null))
                 .toList();
     }
 

@@ -1,0 +1,54 @@
+package shop.orders.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import shop.defaults.Money;
+import shop.testing.TestDatabase;
+
+/** The migration to order lines carries every order placed before it over as an order of one line. */
+class OrderLinesMigrationTest {
+
+    static List<TestDatabase> databases() {
+        return TestDatabase.everyKind("orders_lines_migration");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void makesEachEarlierOrderAnOrderOfOneLine(TestDatabase database) throws Exception {
+        migrate(database, "5");
+        try (Connection db = database.connect();
+                Statement statement = db.createStatement()) {
+            statement.execute("""
+                    insert into orders (id, customer, item, quantity, unit_price_minor, amount_minor, currency, status,
+                                        default_payment_method, created_at, updated_at)
+                    values ('7d3c1c53-6d1f-4a51-9a57-0d3b0f6a2c11', 'Gregor', 'cap', 3, 2000, 6000, 'USD', 'PAID',
+                            true, current_timestamp, current_timestamp)
+                    """);
+        }
+        migrate(database, "latest");
+        try (Connection db = database.connect();
+                Statement statement = db.createStatement();
+                ResultSet rows = statement.executeQuery("select lines, currency from orders")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(OrderLine.fromColumn(rows.getString("lines"), rows.getString("currency")))
+                    .containsExactly(new OrderLine("cap", 3, new Money(2000, "USD")));
+            assertThat(rows.next()).isFalse();
+        }
+    }
+
+    private static void migrate(TestDatabase database, String target) {
+        Flyway.configure()
+                .dataSource(database.url(), database.username(), database.password())
+                .locations("classpath:db/migration")
+                .target(target)
+                .load()
+                .migrate();
+    }
+}
