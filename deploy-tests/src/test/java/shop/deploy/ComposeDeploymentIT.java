@@ -64,7 +64,7 @@ class ComposeDeploymentIT {
 
     @Test
     void placesAnOrderThroughThePublishedGatewayAndItIsPaid() throws Exception {
-        awaitGatewayReady(Duration.ofSeconds(180));
+        awaitGatewayReady();
 
         HttpResponse<String> placed = HTTP.send(
                 HttpRequest.newBuilder(URI.create(gateway + "/orders"))
@@ -105,9 +105,9 @@ class ComposeDeploymentIT {
 
     @Test
     void runsEveryServiceAsNonRootOnAReadOnlyRootFilesystem() throws Exception {
-        awaitGatewayReady(Duration.ofSeconds(180));
+        awaitGatewayReady();
         for (String service : Podman.SERVICES) {
-            String container = PROJECT + "_" + service + "_1";
+            String container = container(service);
             assertThat(podman.run("inspect", container, "--format", "{{.Config.User}}"))
                     .as(container)
                     .startsWith("65532");
@@ -131,34 +131,13 @@ class ComposeDeploymentIT {
     }
 
     /** Waits until the gateway answers ready on its published management port. */
-    private static void awaitGatewayReady(Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> health = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(management + "/actuator/health/readiness"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return;
-                }
-                last = health.statusCode() + " " + health.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(1000);
-        }
-        StringBuilder logs = new StringBuilder();
-        for (String service : List.of("postgres", "payment-service", "order-service", "api-gateway")) {
-            logs.append("\n--- ")
-                    .append(service)
-                    .append('\n')
-                    .append(podman.tryRun(null, "logs", "--tail", "20", PROJECT + "_" + service + "_1")
-                            .output());
-        }
-        throw new AssertionError("the gateway was not ready in " + within.toSeconds() + " s (" + last + ")" + logs);
+    private static void awaitGatewayReady() throws InterruptedException {
+        podman.awaitReady("the gateway", management, ComposeDeploymentIT::container);
+    }
+
+    /** The container podman-compose names after the project and the service. */
+    private static String container(String service) {
+        return PROJECT + "_" + service + "_1";
     }
 
     private static int freePort() throws IOException {

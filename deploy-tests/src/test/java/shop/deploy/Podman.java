@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import shop.defaults.Topology;
 
 /**
  * The podman command, configured by the project rather than by the machine: runc (crun fails on
@@ -21,7 +28,15 @@ import java.util.stream.Stream;
  */
 final class Podman {
 
-    static final List<String> SERVICES = List.of("api-gateway", "order-service", "payment-service");
+    /** Shop's services, in the order they start (each after those it calls). */
+    static final List<String> SERVICES =
+            Topology.SHOP.services().stream().map(Topology.Service::name).toList();
+
+    /** How long a service may take to answer ready once its container runs. */
+    private static final Duration READY_WITHIN = Duration.ofSeconds(180);
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path config;
 
@@ -65,6 +80,43 @@ final class Podman {
         for (Path image : images) {
             run("load", "--quiet", "--input", image.toString());
         }
+    }
+
+    /**
+     * Waits until the service at {@code address} answers ready (its /actuator/health/readiness),
+     * else fails with its last answer and the tail of the logs of PostgreSQL's and the services'
+     * containers, which {@code container} names.
+     */
+    void awaitReady(String what, String address, UnaryOperator<String> container) throws InterruptedException {
+        URI readiness = URI.create(address + "/actuator/health/readiness");
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> health = HTTP.send(
+                        HttpRequest.newBuilder(readiness)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+                last = health.statusCode() + " " + health.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(1000);
+        }
+        StringBuilder logs = new StringBuilder();
+        for (String name :
+                Stream.concat(Stream.of("postgres"), SERVICES.stream()).toList()) {
+            logs.append("\n--- ")
+                    .append(name)
+                    .append('\n')
+                    .append(tryRun(null, "logs", "--tail", "20", container.apply(name))
+                            .output());
+        }
+        throw new AssertionError(what + " was not ready in " + READY_WITHIN.toSeconds() + " s (" + last + ")" + logs);
     }
 
     private static boolean answers(String command) {

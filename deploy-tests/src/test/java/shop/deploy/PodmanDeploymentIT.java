@@ -2,7 +2,6 @@ package shop.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
+import shop.defaults.Topology;
 
 /**
  * The images the build made, run as pods from the rendered local overlay (through its podman
@@ -94,10 +94,12 @@ class PodmanDeploymentIT {
 
     @Test
     void placesAnOrderThroughTheGatewayPod() throws Exception {
-        awaitReady("payment-service", 8082);
-        awaitReady("order-service", 8081);
-        // The gateway answers health on its management port only; the API on 8080.
-        String gateway = awaitReady("api-gateway", 9080).replace(":9080", ":8080");
+        for (Topology.Service service : Topology.SHOP.services()) {
+            // Health on the management port where a service has one (the gateway's API does not answer it).
+            awaitReady(service.name(), service.managementPort().orElse(service.port()));
+        }
+        String gateway = "http://" + address("api-gateway") + ":"
+                + Topology.SHOP.service("api-gateway").port();
 
         HttpResponse<String> placed = HTTP.send(
                 HttpRequest.newBuilder(URI.create(gateway + "/orders"))
@@ -125,7 +127,7 @@ class PodmanDeploymentIT {
     @Test
     void runsEveryServiceAsNonRootOnAReadOnlyRootFilesystem() {
         for (String service : Podman.SERVICES) {
-            String container = service + "-pod-0-" + service;
+            String container = container(service);
             assertThat(podman.run("inspect", container, "--format", "{{.Config.User}}"))
                     .as(container)
                     .startsWith("65532");
@@ -138,41 +140,22 @@ class PodmanDeploymentIT {
         }
     }
 
-    /** Waits until the service's pod answers ready, and returns its address on the pods' network. */
-    private static String awaitReady(String service, int port) throws InterruptedException {
-        String address = "http://"
-                + podman.run(
-                        "inspect",
-                        service + "-pod-0-" + service,
-                        "--format",
-                        "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}")
-                + ":" + port;
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> health = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(address + "/actuator/health/readiness"))
-                                .timeout(Duration.ofSeconds(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return address;
-                }
-                last = health.statusCode() + " " + health.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(1000);
-        }
-        StringBuilder logs = new StringBuilder();
-        for (String pod : List.of("postgres", "payment-service", "order-service", "api-gateway")) {
-            logs.append("\n--- ")
-                    .append(pod)
-                    .append('\n')
-                    .append(podman.tryRun(null, "logs", "--tail", "20", pod + "-pod-0-" + pod)
-                            .output());
-        }
-        throw new AssertionError(service + "'s pod was not ready in 180 s (" + last + ")" + logs);
+    /** Waits until the service's pod answers ready on that port. */
+    private static void awaitReady(String service, int port) throws InterruptedException {
+        podman.awaitReady(service + "'s pod", "http://" + address(service) + ":" + port, PodmanDeploymentIT::container);
+    }
+
+    /** The service's pod's address on the pods' network. */
+    private static String address(String service) {
+        return podman.run(
+                "inspect",
+                container(service),
+                "--format",
+                "{{(index .NetworkSettings.Networks \"" + NETWORK + "\").IPAddress}}");
+    }
+
+    /** The container podman kube play names after the pod (the Deployment) and its container. */
+    private static String container(String name) {
+        return name + "-pod-0-" + name;
     }
 }

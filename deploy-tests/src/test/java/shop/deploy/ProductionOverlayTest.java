@@ -6,13 +6,27 @@ import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import shop.defaults.Topology;
 import shop.deploy.NetworkFlows.Endpoint;
 
 class ProductionOverlayTest {
+
+    private static final Topology SHOP = Topology.SHOP;
+    /** The one service clients reach, through the Ingress. */
+    private static final String GATEWAY = "api-gateway";
+    /**
+     * The services with a database of their own (PostgreSQL, outside the cluster). The topology
+     * says who calls whom among the services, not who keeps data.
+     */
+    private static final List<String> DATABASE_USERS = List.of("order-service", "payment-service");
+
+    private static final int POSTGRESQL_PORT = 5432;
+    /** The cluster DNS, over UDP (which is what the flow check asks about). */
+    private static final int DNS_PORT = 53;
 
     private final Manifests production = Manifests.of("overlays/production");
 
@@ -51,7 +65,7 @@ class ProductionOverlayTest {
     @Test
     void servesClientsOverHttpsOnlyThroughAnIngressWithACertManagerCertificate() {
         V1Service gateway = production.services().stream()
-                .filter(s -> s.getMetadata().getName().equals("api-gateway"))
+                .filter(s -> s.getMetadata().getName().equals(GATEWAY))
                 .findFirst()
                 .orElseThrow();
         assertThat(production.ingresses()).singleElement().satisfies(ingress -> {
@@ -67,7 +81,7 @@ class ProductionOverlayTest {
                     .isNotEmpty()
                     .allSatisfy(path -> {
                         var backend = path.getBackend().getService();
-                        assertThat(backend.getName()).isEqualTo("api-gateway");
+                        assertThat(backend.getName()).isEqualTo(GATEWAY);
                         assertThat(gateway.getSpec().getPorts())
                                 .anyMatch(port -> port.getName()
                                                 .equals(backend.getPort().getName())
@@ -81,7 +95,7 @@ class ProductionOverlayTest {
         assertThat(Manifests.of("overlays/local").services())
                 .as("the plain LoadBalancer stays for local clusters")
                 .anySatisfy(service -> {
-                    assertThat(service.getMetadata().getName()).isEqualTo("api-gateway");
+                    assertThat(service.getMetadata().getName()).isEqualTo(GATEWAY);
                     assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
                 });
     }
@@ -100,17 +114,39 @@ class ProductionOverlayTest {
             assertThat(p.getSpec().getIngress()).isNullOrEmpty();
             assertThat(p.getSpec().getEgress()).isNullOrEmpty();
         });
-        assertThat(allowedFlows(production.networkPolicies()))
-                .containsExactlyInAnyOrder(
-                        "client -> api-gateway:8080",
-                        "api-gateway -> order-service:8081",
-                        "api-gateway -> payment-service:8082",
-                        "order-service -> payment-service:8082",
-                        "order-service -> database:5432",
-                        "payment-service -> database:5432",
-                        "api-gateway -> dns:53",
-                        "order-service -> dns:53",
-                        "payment-service -> dns:53");
+        assertThat(allowedFlows(production.networkPolicies())).containsExactlyInAnyOrderElementsOf(shopsFlows());
+    }
+
+    /**
+     * Shop's own flows: clients to the gateway, each service to those the topology says it calls,
+     * the services with a database to theirs, every service to the cluster DNS.
+     */
+    private static List<String> shopsFlows() {
+        List<String> flows = new ArrayList<>();
+        flows.add(flow("client", GATEWAY, SHOP.service(GATEWAY).port()));
+        for (Topology.Service caller : SHOP.services()) {
+            for (String callee : caller.calls()) {
+                flows.add(flow(caller.name(), callee, SHOP.service(callee).port()));
+            }
+        }
+        for (String service : DATABASE_USERS) {
+            // SHOP.service: a name the topology does not have fails here, not as a missing flow.
+            flows.add(flow(SHOP.service(service).name(), "database", POSTGRESQL_PORT));
+        }
+        for (Topology.Service service : SHOP.services()) {
+            flows.add(flow(service.name(), "dns", DNS_PORT));
+        }
+        return flows;
+    }
+
+    /** The topology's flows are compared, not merely listed: one the policies block is seen. */
+    @Test
+    void theFlowCheckSeesAPolicyThatAllowsTooLittle() {
+        List<V1NetworkPolicy> policies = new ArrayList<>(production.networkPolicies());
+        policies.removeIf(p -> p.getMetadata().getName().equals("order-service"));
+        int payments = SHOP.service("payment-service").port();
+        assertThat(allowedFlows(policies)).doesNotContain(flow("order-service", "payment-service", payments));
+        assertThat(shopsFlows()).contains(flow("order-service", "payment-service", payments));
     }
 
     @Test
@@ -118,40 +154,57 @@ class ProductionOverlayTest {
         List<V1NetworkPolicy> policies = new ArrayList<>(production.networkPolicies());
         policies.removeIf(p -> p.getMetadata().getName().equals("default-deny"));
         policies.removeIf(p -> p.getMetadata().getName().equals("payment-service"));
-        assertThat(allowedFlows(policies)).contains("client -> payment-service:8082", "client -> payment-service:5432");
+        int payments = SHOP.service("payment-service").port();
+        assertThat(allowedFlows(policies))
+                .contains(
+                        flow("client", "payment-service", payments),
+                        flow("client", "payment-service", POSTGRESQL_PORT));
     }
 
-    /** Every pair of endpoints on every port Shop uses, as "from -> to:port", where the policies let it through. */
+    /**
+     * Every pair of endpoints on every port Shop uses (its services' ports, management ports
+     * included, PostgreSQL's and the DNS's), as "from -> to:port", where the policies let it through.
+     */
     private static List<String> allowedFlows(List<V1NetworkPolicy> policies) {
-        Map<String, Endpoint> pods = new LinkedHashMap<>();
-        for (String service : List.of("api-gateway", "order-service", "payment-service")) {
-            pods.put(
-                    service,
-                    Endpoint.pod(
-                            service,
-                            "shop",
-                            Map.of("app.kubernetes.io/name", service, "app.kubernetes.io/instance", "shop")));
-        }
+        List<Endpoint> pods = SHOP.services().stream()
+                .map(service -> Endpoint.pod(
+                        service.name(),
+                        "shop",
+                        Map.of("app.kubernetes.io/name", service.name(), "app.kubernetes.io/instance", "shop")))
+                .toList();
         Endpoint client = Endpoint.outside("client", "203.0.113.7");
         Endpoint database = Endpoint.outside("database", "10.200.0.10");
         Endpoint dns = Endpoint.pod("dns", "kube-system", Map.of("k8s-app", "kube-dns"));
+        List<Integer> ports = Stream.concat(
+                        SHOP.services().stream()
+                                .flatMap(service -> Stream.concat(
+                                        Stream.of(service.port()),
+                                        service.managementPort().stream().boxed())),
+                        Stream.of(POSTGRESQL_PORT, DNS_PORT))
+                .distinct()
+                .toList();
         NetworkFlows flows = new NetworkFlows("shop", policies);
-        List<Endpoint> sources = new ArrayList<>(pods.values());
+        List<Endpoint> sources = new ArrayList<>(pods);
         sources.add(client);
-        List<Endpoint> targets = new ArrayList<>(pods.values());
+        List<Endpoint> targets = new ArrayList<>(pods);
         targets.add(database);
         targets.add(dns);
         List<String> allowed = new ArrayList<>();
         for (Endpoint from : sources) {
             for (Endpoint to : targets) {
-                for (int port : List.of(8080, 8081, 8082, 5432, 53)) {
+                for (int port : ports) {
                     boolean shopsBusiness = "shop".equals(from.namespace()) || "shop".equals(to.namespace());
-                    if (from != to && shopsBusiness && flows.allows(from, to, port == 53 ? "UDP" : "TCP", port)) {
-                        allowed.add(from.name() + " -> " + to.name() + ":" + port);
+                    String protocol = port == DNS_PORT ? "UDP" : "TCP";
+                    if (from != to && shopsBusiness && flows.allows(from, to, protocol, port)) {
+                        allowed.add(flow(from.name(), to.name(), port));
                     }
                 }
             }
         }
         return allowed;
+    }
+
+    private static String flow(String from, String to, int port) {
+        return from + " -> " + to + ":" + port;
     }
 }

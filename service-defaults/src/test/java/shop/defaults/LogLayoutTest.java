@@ -25,13 +25,16 @@ import org.slf4j.event.KeyValuePair;
 
 class LogLayoutTest {
 
+    /** A logger of order-service's, by name (its class is not on this module's classpath). */
+    private static final String LOGGER = "shop.orders.order.PlaceOrder";
+
     private final Logger logger = logger();
 
     private static Logger logger() {
         LoggerContext context = new LoggerContext();
         // As a started context has: the events' MDC is read from it.
         context.setMDCAdapter(new LogbackMDCAdapter());
-        return context.getLogger("shop.orders.order.OrderService");
+        return context.getLogger(LOGGER);
     }
 
     @Test
@@ -56,7 +59,7 @@ class LogLayoutTest {
         String time =
                 DateTimeFormatter.ofPattern("HH:mm:ss.SSS").format(LocalTime.ofInstant(at, ZoneId.systemDefault()));
         assertThat(layout.doLayout(event(at.toString(), "Order 1 PAID")))
-                .isEqualTo(time + " INFO  OrderService: Order 1 PAID" + System.lineSeparator());
+                .isEqualTo(time + " INFO  PlaceOrder: Order 1 PAID" + System.lineSeparator());
     }
 
     @Test
@@ -80,7 +83,7 @@ class LogLayoutTest {
         assertThat(json.get("log.level").asText()).isEqualTo("INFO");
         assertThat(json.get("message").asText()).isEqualTo("Order 1 PAID");
         assertThat(json.get("ecs.version").asText()).isEqualTo("1.2.0");
-        assertThat(json.get("log.logger").asText()).isEqualTo("shop.orders.order.OrderService");
+        assertThat(json.get("log.logger").asText()).isEqualTo(LOGGER);
         assertThat(json.has("service.name")).isTrue();
         assertThat(json.get("trace.id").asText()).isEqualTo(traceId);
         assertThat(json.get("span.id").asText()).isEqualTo(spanId);
