@@ -104,6 +104,8 @@ public final class GatewayMain {
                             rateLimit,
                             new RequestValidation(vertx, contract));
                     calls.route("listProducts", orders::forward);
+                    calls.route("setStock", Authentication.adminsOnly("set stock"), orders::forward);
+                    calls.route("setPrice", Authentication.adminsOnly("set prices"), orders::forward);
                     calls.route("placeOrder", orders::forward);
                     calls.route("listOrders", orders::forward);
                     calls.route("getOrder", orders::forward);

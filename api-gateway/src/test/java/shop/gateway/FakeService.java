@@ -28,7 +28,7 @@ public final class FakeService implements AutoCloseable {
             "success":true,"cardBrand":"visa","cardLast4":"4242"},"refund":null,\
             "createdAt":"2026-11-28T10:00:00Z","updatedAt":"2026-11-28T10:00:01Z"}""".formatted(ORDER_ID);
     public static final String PRODUCTS = """
-            [{"item":"cap","name":"Cap","price":20.00,"currency":"USD"}]""";
+            [{"item":"cap","name":"Cap","price":20.00,"currency":"USD","available":250}]""";
     public static final String SUMMARY = """
             {"at":"2026-11-28T10:00:00Z","lastMinute":{"placed":3,"paid":2,"declined":1,"pending":0,"refunded":0},\
             "lastHour":{"placed":40,"paid":35,"declined":4,"pending":0,"refunded":1},"pendingNow":0,"stuckNow":0,\
@@ -171,6 +171,8 @@ public final class FakeService implements AutoCloseable {
             case "POST /orders/{id}/refund" ->
                 Answer.json(200, ORDER.replace("\"PAID\",\"success\":true", "\"REFUNDED\",\"success\":false"));
             case "GET /products" -> Answer.json(200, PRODUCTS);
+            case "PUT /products/cap/stock", "PUT /products/cap/price" ->
+                Answer.json(200, PRODUCTS.substring(1, PRODUCTS.length() - 1));
             case "GET /transactions" -> Answer.json(200, TRANSACTIONS);
             case "GET /admin/summary" -> Answer.json(200, SUMMARY);
             default -> Answer.problem(404, "not-found", Map.of());

@@ -13,7 +13,7 @@ import org.flywaydb.core.api.migration.Context;
  * Drops the foreign key from {@code orders.item} to {@code products}. To check it, PostgreSQL
  * locked the product's row ({@code FOR KEY SHARE}) for every order stored, so that concurrent
  * orders of one product shared that lock through a multixact, made anew for each locker: more of
- * the database's CPU per order than the order's own insert. The catalog changes only by migration
+ * the database's CPU per order than the order's own insert. Products come only by migration
  * and order-service takes an order only for a product of it, so an order names a product that
  * exists. A Java migration, because the key's name is the database's choice (H2 makes one up).
  */

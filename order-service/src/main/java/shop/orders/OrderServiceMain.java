@@ -61,6 +61,7 @@ public final class OrderServiceMain {
                             runtime.registry(),
                             runtime.httpMetrics());
                     runtime.onShutdown(payments::close);
+                    catalog.refreshEvery(runtime);
                     OrderModule orders = OrderModule.create(
                             runtime.vertx(),
                             pool,
@@ -82,6 +83,8 @@ public final class OrderServiceMain {
                     router.route().handler(shared.inFlightLimit());
                     router.route().handler(InternalAuthentication.handler(tokens));
                     router.get("/products").handler(catalog::list);
+                    router.put("/products/:item/stock").handler(catalog::setStock);
+                    router.put("/products/:item/price").handler(catalog::setPrice);
                     router.post("/orders").handler(controller::place);
                     router.get("/orders").handler(controller::list);
                     router.get("/orders/:id").handler(controller::get);

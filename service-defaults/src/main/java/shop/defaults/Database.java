@@ -24,7 +24,9 @@ import java.net.SocketException;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -251,6 +253,33 @@ public final class Database {
     /** Whether a statement failed on a unique constraint, on either database. */
     public static boolean isUniqueViolation(Throwable failure) {
         return UNIQUE_VIOLATION.equals(sqlState(failure));
+    }
+
+    /**
+     * Whether a statement failed on the constraint of that name, on either database (PostgreSQL
+     * names it as it was written, H2 in upper case).
+     */
+    public static boolean violates(Throwable failure, String constraint) {
+        String state = sqlState(failure);
+        if (state == null || !state.startsWith("23")) {
+            return false;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null
+                    && cause.getMessage().toLowerCase(Locale.ROOT).contains(constraint)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The row counts of a batch's results, one an execution ({@link RowSet#next()}). */
+    public static List<Integer> rowCounts(RowSet<Row> first) {
+        List<Integer> counts = new ArrayList<>();
+        for (RowSet<Row> result = first; result != null; result = result.next()) {
+            counts.add(result.rowCount());
+        }
+        return counts;
     }
 
     /** The SQLSTATE a statement failed with, on either database; null for a failure of another kind. */

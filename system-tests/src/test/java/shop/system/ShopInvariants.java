@@ -1,5 +1,8 @@
 package shop.system;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -15,7 +18,9 @@ import org.jspecify.annotations.Nullable;
  * The saga's invariants (docs/design.md, "The saga, and what nothing lost means"), checked against
  * both services' databases and the answers clients got: no acknowledged order lost, no double
  * charge, every PAID order charged exactly its amount once, no charge without its order, no
- * failed order charged, no refund beyond its charge, no answer contradicted, nothing left PENDING.
+ * failed order charged, no refund beyond its charge, no answer contradicted, nothing left PENDING,
+ * and every product's every unit accounted for: available + taken by pending and paid orders =
+ * added, available never below 0.
  */
 final class ShopInvariants {
 
@@ -29,6 +34,8 @@ final class ShopInvariants {
             @Nullable String status,
             @Nullable BigDecimal amount,
             boolean goodCard) {}
+
+    private static final JsonMapper JSON = new JsonMapper();
 
     private ShopInvariants() {}
 
@@ -80,6 +87,7 @@ final class ShopInvariants {
             long refundsBeyondCharge,
             long answersContradicted,
             long goodCardFailed,
+            long stockUnaccounted,
             List<String> violations) {
 
         /** The figures, after what the run survived ({@code faults}) and how often its clients retried. */
@@ -88,7 +96,8 @@ final class ShopInvariants {
                     survived: %s; %d client retries
                     orders acknowledged %d: lost %d, double charges %d, PAID without exactly one charge %d, \
                     charges without order %d, PAYMENT_FAILED but charged %d, refunds beyond charge %d, \
-                    answers contradicted %d, left PENDING %d, good card ended failed %d""".formatted(
+                    answers contradicted %d, left PENDING %d, good card ended failed %d, \
+                    products whose units do not add up %d""".formatted(
                             faults,
                             retries,
                             acknowledged,
@@ -100,7 +109,8 @@ final class ShopInvariants {
                             refundsBeyondCharge,
                             answersContradicted,
                             pendingLeft,
-                            goodCardFailed);
+                            goodCardFailed,
+                            stockUnaccounted);
         }
     }
 
@@ -210,6 +220,7 @@ final class ShopInvariants {
                         && orders.get(answer.orderId()).status().equals("PAYMENT_FAILED"))
                 .peek(answer -> violations.add("good card ended failed: " + answer.orderId()))
                 .count();
+        long stockUnaccounted = stockUnaccounted(shop, violations);
         return new Found(
                 acknowledged.size(),
                 lost,
@@ -221,6 +232,44 @@ final class ShopInvariants {
                 refundsBeyondCharge,
                 contradicted,
                 goodCardFailed,
+                stockUnaccounted,
                 violations);
+    }
+
+    /**
+     * The products whose units do not add up: available + what pending and paid orders took (a
+     * refunded or failed order put its units back) must be what was ever added, and available is
+     * never below 0. Orders that took no units (stored before stock) count for none.
+     */
+    static long stockUnaccounted(ShopProcesses shop, List<String> violations) throws SQLException {
+        Map<String, Long> taken = new HashMap<>();
+        Map<String, long[]> stock = new HashMap<>();
+        try (Connection db = shop.database("order-service").connect()) {
+            try (ResultSet rs = db.createStatement()
+                    .executeQuery("select lines from orders where stock_reserved and status in ('PENDING', 'PAID')")) {
+                while (rs.next()) {
+                    for (JsonNode line : JSON.readTree(rs.getString("lines"))) {
+                        taken.merge(
+                                line.get("item").asText(), line.get("quantity").asLong(), Long::sum);
+                    }
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("An order's lines are not JSON", e);
+            }
+            try (ResultSet rs = db.createStatement().executeQuery("select item, available, added from stock")) {
+                while (rs.next()) {
+                    stock.put(rs.getString("item"), new long[] {rs.getLong("available"), rs.getLong("added")});
+                }
+            }
+        }
+        return stock.entrySet().stream()
+                .filter(e -> {
+                    long available = e.getValue()[0];
+                    long added = e.getValue()[1];
+                    return available < 0 || available + taken.getOrDefault(e.getKey(), 0L) != added;
+                })
+                .peek(e -> violations.add("units of %s do not add up: %d available, %d taken by orders, %d added"
+                        .formatted(e.getKey(), e.getValue()[0], taken.getOrDefault(e.getKey(), 0L), e.getValue()[1])))
+                .count();
     }
 }

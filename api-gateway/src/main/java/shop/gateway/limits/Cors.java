@@ -26,7 +26,7 @@ public final class Cors {
         }
         CorsHandler cors = CorsHandler.create()
                 .addOrigins(allowedOrigins)
-                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST))
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT))
                 .allowedHeaders(Set.of("Authorization", "Content-Type", "Idempotency-Key", "traceparent"))
                 .exposedHeaders(Set.of("Location", "Retry-After", "Idempotent-Replayed"))
                 .maxAgeSeconds(600);

@@ -81,7 +81,17 @@ class LimitsIntegrationTest {
                                 .POST(HttpRequest.BodyPublishers.noBody()),
                 "listTransactions", () -> gateway.request("/transactions").header("Authorization", admin),
                 "getSummary", () -> gateway.request("/admin/summary").header("Authorization", admin),
-                "listProducts", () -> gateway.request("/products"));
+                "listProducts", () -> gateway.request("/products"),
+                "setStock",
+                        () -> gateway.request("/products/cap/stock")
+                                .header("Authorization", admin)
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"available\":250}")),
+                "setPrice",
+                        () -> gateway.request("/products/cap/price")
+                                .header("Authorization", admin)
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString("{\"price\":22.50}")));
         calls.forEach((operation, call) -> {
             int status = 0;
             for (int i = 0; i < 50 && status != 429; i++) {

@@ -188,6 +188,47 @@ class GatewayIntegrationTest {
     }
 
     @Test
+    void sendsAStockSettingToOrderServiceForAdminsOnlyAndRefusesABadOneAtTheDoor() {
+        String body = "{\"available\":250}";
+        HttpResponse<String> forbidden = gateway.send(stock(GREGOR, "cap", body));
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(type(forbidden)).isEqualTo("urn:shop:problem:forbidden");
+        Map<String, String> fieldAtFault = Map.of(
+                "{}", "available",
+                "{\"available\":-1}", "available",
+                "{\"available\":\"many\"}", "available",
+                "{\"available\":2,\"x\":1}", "x");
+        fieldAtFault.forEach((bad, field) -> {
+            HttpResponse<String> refused = gateway.send(stock(ADMIN, "cap", bad));
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(new JsonObject(refused.body())
+                            .getJsonArray("errors")
+                            .getJsonObject(0)
+                            .getString("field"))
+                    .as(bad)
+                    .isEqualTo(field);
+        });
+        assertThat(orderService.receivedNothing()).isTrue();
+
+        HttpResponse<String> set = gateway.send(stock(ADMIN, "cap", body));
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(new JsonObject(set.body()).getLong("available")).isEqualTo(250);
+        Received received = orderService.next();
+        assertThat(received.method()).isEqualTo("PUT");
+        assertThat(received.uri()).isEqualTo("/products/cap/stock");
+        assertThat(received.body().toString()).isEqualTo(body);
+        assertThat(callOf(received, "order-service"))
+                .isEqualTo(new InternalCall("api-gateway", new Caller("admin", Role.ADMIN)));
+    }
+
+    private HttpRequest.Builder stock(String key, String item, String body) {
+        return gateway.request("/products/" + item + "/stock")
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    @Test
     void sendsSecurityHeadersOnEveryAnswer() {
         for (HttpResponse<String> response : List.of(
                 gateway.get("/products", null), gateway.get("/orders", null), gateway.get("/nowhere", GREGOR))) {

@@ -91,251 +91,415 @@ class StatusCodesIntegrationTest {
         Answer serviceFailed = Answer.problem(500, "internal-error", Map.of());
         Answer tooSlow = Answer.json(200, FakeService.ORDER).after(Duration.ofSeconds(2));
         return Stream.of(
-                // POST /orders
-                new Case("placeOrder", 201, null, null, g -> order(g, "{\"item\":\"cap\"}")),
+                        productSetting("setStock", "stock", "{\"available\":250}", "{\"available\":-1}"),
+                        productSetting("setPrice", "price", "{\"price\":22.50}", "{\"price\":0}"),
+                        Stream.of(
+                                // POST /orders
+                                new Case("placeOrder", 201, null, null, g -> order(g, "{\"item\":\"cap\"}")),
+                                new Case(
+                                        "placeOrder",
+                                        202,
+                                        null,
+                                        new Answer(
+                                                202,
+                                                Map.of("Content-Type", "application/json", "Location", "/orders/" + ID),
+                                                PENDING_ORDER,
+                                                Duration.ZERO),
+                                        g -> order(g, "{\"item\":\"cap\",\"paymentMethod\":\"4000000000000119\"}")),
+                                new Case(
+                                        "placeOrder",
+                                        400,
+                                        "invalid-request",
+                                        null,
+                                        g -> order(g, "{\"item\":\"cap\",\"quantity\":0}")),
+                                new Case(
+                                        "placeOrder",
+                                        400,
+                                        "unknown-item",
+                                        Answer.problem(400, "unknown-item", Map.of()),
+                                        g -> order(g, "{\"item\":\"unicorn\"}")),
+                                new Case(
+                                        "placeOrder",
+                                        401,
+                                        "unauthenticated",
+                                        null,
+                                        g -> g.request("/orders")
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"cap\"}"))),
+                                new Case(
+                                        "placeOrder",
+                                        403,
+                                        "forbidden",
+                                        Answer.problem(403, "forbidden", Map.of()),
+                                        g -> order(g, "{\"item\":\"cap\",\"customer\":\"Alice\"}")),
+                                new Case(
+                                        "placeOrder",
+                                        406,
+                                        "not-acceptable",
+                                        null,
+                                        g -> order(g, "{\"item\":\"cap\"}").header("Accept", "application/xml")),
+                                new Case(
+                                        "placeOrder",
+                                        409,
+                                        "price-mismatch",
+                                        new Answer(
+                                                409,
+                                                Map.of("Content-Type", "application/problem+json"),
+                                                """
+                                {"type":"urn:shop:problem:price-mismatch","title":"Conflict","status":409,\
+                                "detail":"The price is 100.00 USD","catalogPrice":100.00}""",
+                                                Duration.ZERO),
+                                        g -> order(g, "{\"item\":\"t-shirt\",\"price\":1}")),
+                                new Case(
+                                        "placeOrder",
+                                        413,
+                                        "payload-too-large",
+                                        null,
+                                        g -> order(g, "{\"item\":\"" + "x".repeat(17_000) + "\"}")),
+                                new Case(
+                                        "placeOrder",
+                                        415,
+                                        "unsupported-media-type",
+                                        null,
+                                        g -> g.request("/orders")
+                                                .header("Authorization", "Bearer " + GatewayIntegrationTest.GREGOR)
+                                                .header("Content-Type", "text/plain")
+                                                .POST(HttpRequest.BodyPublishers.ofString("item=cap"))),
+                                new Case(
+                                        "placeOrder",
+                                        422,
+                                        "idempotency-key-reused",
+                                        Answer.problem(422, "idempotency-key-reused", Map.of()),
+                                        g -> order(g, "{\"item\":\"mug\"}").header("Idempotency-Key", "key-1")),
+                                new Case(
+                                        "placeOrder",
+                                        500,
+                                        "internal-error",
+                                        serviceFailed,
+                                        g -> order(g, "{\"item\":\"cap\"}")),
+                                new Case(
+                                        "placeOrder",
+                                        503,
+                                        "payment-service-unavailable",
+                                        serviceBusy,
+                                        g -> order(g, "{\"item\":\"cap\"}")),
+                                new Case(
+                                        "placeOrder",
+                                        502,
+                                        "outcome-unknown",
+                                        Answer.hangUp(),
+                                        g -> order(g, "{\"item\":\"cap\"}")),
+                                new Case(
+                                        "placeOrder",
+                                        504,
+                                        "outcome-unknown",
+                                        tooSlow,
+                                        g -> order(g, "{\"item\":\"cap\"}")),
+                                // GET /orders
+                                new Case(
+                                        "listOrders",
+                                        200,
+                                        null,
+                                        null,
+                                        g -> get(g, "/orders?status=any&page=0&size=10")),
+                                new Case("listOrders", 400, "invalid-request", null, g -> get(g, "/orders?size=0")),
+                                new Case("listOrders", 401, "unauthenticated", null, g -> g.request("/orders")),
+                                new Case(
+                                        "listOrders",
+                                        403,
+                                        "forbidden",
+                                        Answer.problem(403, "forbidden", Map.of()),
+                                        g -> get(g, "/orders?stuck=true")),
+                                new Case(
+                                        "listOrders",
+                                        406,
+                                        "not-acceptable",
+                                        null,
+                                        g -> get(g, "/orders").header("Accept", "text/csv")),
+                                new Case("listOrders", 500, "internal-error", serviceFailed, g -> get(g, "/orders")),
+                                new Case(
+                                        "listOrders",
+                                        503,
+                                        "payment-service-unavailable",
+                                        serviceBusy,
+                                        g -> get(g, "/orders")),
+                                // GET /orders/{id}
+                                new Case("getOrder", 200, null, null, g -> get(g, "/orders/" + ID)),
+                                new Case(
+                                        "getOrder",
+                                        400,
+                                        "invalid-request",
+                                        null,
+                                        g -> get(g, "/orders/" + ID + TOO_MANY_PARAMETERS)),
+                                new Case("getOrder", 401, "unauthenticated", null, g -> g.request("/orders/" + ID)),
+                                new Case(
+                                        "getOrder",
+                                        403,
+                                        "forbidden",
+                                        null,
+                                        g -> get(g, "/orders/" + ID).header("Origin", "https://evil.example")),
+                                new Case(
+                                        "getOrder",
+                                        404,
+                                        "order-not-found",
+                                        Answer.problem(404, "order-not-found", Map.of()),
+                                        g -> get(g, "/orders/not-a-uuid")),
+                                new Case(
+                                        "getOrder",
+                                        406,
+                                        "not-acceptable",
+                                        null,
+                                        g -> get(g, "/orders/" + ID).header("Accept", "application/xml")),
+                                new Case(
+                                        "getOrder", 500, "internal-error", serviceFailed, g -> get(g, "/orders/" + ID)),
+                                new Case(
+                                        "getOrder",
+                                        503,
+                                        "payment-service-unavailable",
+                                        serviceBusy,
+                                        g -> get(g, "/orders/" + ID)),
+                                // POST /orders/{id}/refund
+                                new Case("refundOrder", 200, null, null, g -> refund(g, "/orders/" + ID + "/refund")),
+                                new Case(
+                                        "refundOrder",
+                                        400,
+                                        "invalid-request",
+                                        null,
+                                        g -> refund(g, "/orders/" + ID + "/refund" + TOO_MANY_PARAMETERS)),
+                                new Case(
+                                        "refundOrder",
+                                        401,
+                                        "unauthenticated",
+                                        null,
+                                        g -> g.request("/orders/" + ID + "/refund")
+                                                .POST(HttpRequest.BodyPublishers.noBody())),
+                                new Case(
+                                        "refundOrder",
+                                        403,
+                                        "forbidden",
+                                        null,
+                                        g -> refund(g, "/orders/" + ID + "/refund")
+                                                .header("Origin", "https://evil.example")),
+                                new Case(
+                                        "refundOrder",
+                                        404,
+                                        "order-not-found",
+                                        Answer.problem(404, "order-not-found", Map.of()),
+                                        g -> refund(g, "/orders/" + ID + "/refund")),
+                                new Case(
+                                        "refundOrder",
+                                        406,
+                                        "not-acceptable",
+                                        null,
+                                        g -> refund(g, "/orders/" + ID + "/refund")
+                                                .header("Accept", "text/html")),
+                                new Case(
+                                        "refundOrder",
+                                        409,
+                                        "order-not-refundable",
+                                        Answer.problem(409, "order-not-refundable", Map.of()),
+                                        g -> refund(g, "/orders/" + ID + "/refund")),
+                                new Case(
+                                        "refundOrder",
+                                        500,
+                                        "internal-error",
+                                        serviceFailed,
+                                        g -> refund(g, "/orders/" + ID + "/refund")),
+                                new Case(
+                                        "refundOrder",
+                                        503,
+                                        "payment-service-unavailable",
+                                        serviceBusy,
+                                        g -> refund(g, "/orders/" + ID + "/refund")),
+                                new Case(
+                                        "refundOrder",
+                                        502,
+                                        "outcome-unknown",
+                                        Answer.hangUp(),
+                                        g -> refund(g, "/orders/" + ID + "/refund")),
+                                new Case(
+                                        "refundOrder",
+                                        504,
+                                        "outcome-unknown",
+                                        tooSlow,
+                                        g -> refund(g, "/orders/" + ID + "/refund")),
+                                // GET /transactions
+                                new Case(
+                                        "listTransactions",
+                                        200,
+                                        null,
+                                        null,
+                                        g -> admin(g, "/transactions?orderId=" + ID)),
+                                new Case(
+                                        "listTransactions",
+                                        400,
+                                        "invalid-request",
+                                        null,
+                                        g -> admin(g, "/transactions?orderId=42")),
+                                new Case(
+                                        "listTransactions",
+                                        401,
+                                        "unauthenticated",
+                                        null,
+                                        g -> g.request("/transactions")),
+                                new Case("listTransactions", 403, "forbidden", null, g -> get(g, "/transactions")),
+                                new Case(
+                                        "listTransactions",
+                                        406,
+                                        "not-acceptable",
+                                        null,
+                                        g -> admin(g, "/transactions").header("Accept", "application/xml")),
+                                new Case(
+                                        "listTransactions",
+                                        500,
+                                        "internal-error",
+                                        serviceFailed,
+                                        g -> admin(g, "/transactions")),
+                                new Case(
+                                        "listTransactions",
+                                        503,
+                                        "service-unavailable",
+                                        Answer.problem(503, "service-unavailable", Map.of("Retry-After", "1")),
+                                        g -> admin(g, "/transactions")),
+                                // GET /admin/summary
+                                new Case("getSummary", 200, null, null, g -> admin(g, "/admin/summary")),
+                                new Case(
+                                        "getSummary",
+                                        400,
+                                        "invalid-request",
+                                        null,
+                                        g -> admin(g, "/admin/summary" + TOO_MANY_PARAMETERS)),
+                                new Case("getSummary", 401, "unauthenticated", null, g -> g.request("/admin/summary")),
+                                new Case("getSummary", 403, "forbidden", null, g -> get(g, "/admin/summary")),
+                                new Case(
+                                        "getSummary",
+                                        406,
+                                        "not-acceptable",
+                                        null,
+                                        g -> admin(g, "/admin/summary").header("Accept", "application/xml")),
+                                new Case(
+                                        "getSummary",
+                                        500,
+                                        "internal-error",
+                                        serviceFailed,
+                                        g -> admin(g, "/admin/summary")),
+                                new Case(
+                                        "getSummary",
+                                        503,
+                                        "service-unavailable",
+                                        Answer.problem(503, "service-unavailable", Map.of("Retry-After", "1")),
+                                        g -> admin(g, "/admin/summary")),
+                                // GET /products
+                                new Case("listProducts", 200, null, null, g -> g.request("/products")),
+                                new Case(
+                                        "listProducts",
+                                        400,
+                                        "invalid-request",
+                                        null,
+                                        g -> g.request("/products" + TOO_MANY_PARAMETERS)),
+                                new Case(
+                                        "listProducts",
+                                        403,
+                                        "forbidden",
+                                        null,
+                                        g -> g.request("/products").header("Origin", "https://evil.example")),
+                                new Case(
+                                        "listProducts",
+                                        406,
+                                        "not-acceptable",
+                                        null,
+                                        g -> g.request("/products").header("Accept", "application/xml")),
+                                new Case(
+                                        "listProducts",
+                                        500,
+                                        "internal-error",
+                                        serviceFailed,
+                                        g -> g.request("/products")),
+                                new Case(
+                                        "listProducts",
+                                        503,
+                                        "service-unavailable",
+                                        Answer.problem(503, "service-unavailable", Map.of("Retry-After", "1")),
+                                        g -> g.request("/products"))))
+                .flatMap(Function.identity());
+    }
+
+    /**
+     * The documented answers of an admin's {@code PUT} of a product's setting: {@code good} is
+     * taken, {@code bad} refused at the door.
+     */
+    private static Stream<Case> productSetting(String operationId, String setting, String good, String bad) {
+        Answer serviceFailed = Answer.problem(500, "internal-error", Map.of());
+        String path = "/products/cap/" + setting;
+        return Stream.of(
+                new Case(operationId, 200, null, null, g -> put(g, path, GatewayIntegrationTest.ADMIN, good)),
                 new Case(
-                        "placeOrder",
-                        202,
-                        null,
-                        new Answer(
-                                202,
-                                Map.of("Content-Type", "application/json", "Location", "/orders/" + ID),
-                                PENDING_ORDER,
-                                Duration.ZERO),
-                        g -> order(g, "{\"item\":\"cap\",\"paymentMethod\":\"4000000000000119\"}")),
-                new Case(
-                        "placeOrder", 400, "invalid-request", null, g -> order(g, "{\"item\":\"cap\",\"quantity\":0}")),
-                new Case(
-                        "placeOrder",
+                        operationId,
                         400,
-                        "unknown-item",
-                        Answer.problem(400, "unknown-item", Map.of()),
-                        g -> order(g, "{\"item\":\"unicorn\"}")),
+                        "invalid-request",
+                        null,
+                        g -> put(g, path, GatewayIntegrationTest.ADMIN, bad)),
                 new Case(
-                        "placeOrder",
+                        operationId,
                         401,
                         "unauthenticated",
                         null,
-                        g -> g.request("/orders")
+                        g -> g.request(path)
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"cap\"}"))),
+                                .PUT(HttpRequest.BodyPublishers.ofString(good))),
+                new Case(operationId, 403, "forbidden", null, g -> put(g, path, GatewayIntegrationTest.GREGOR, good)),
                 new Case(
-                        "placeOrder",
-                        403,
-                        "forbidden",
-                        Answer.problem(403, "forbidden", Map.of()),
-                        g -> order(g, "{\"item\":\"cap\",\"customer\":\"Alice\"}")),
+                        operationId,
+                        404,
+                        "product-not-found",
+                        Answer.problem(404, "product-not-found", Map.of()),
+                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good)),
                 new Case(
-                        "placeOrder",
+                        operationId,
                         406,
                         "not-acceptable",
                         null,
-                        g -> order(g, "{\"item\":\"cap\"}").header("Accept", "application/xml")),
+                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good).header("Accept", "application/xml")),
                 new Case(
-                        "placeOrder",
-                        409,
-                        "price-mismatch",
-                        new Answer(409, Map.of("Content-Type", "application/problem+json"), """
-                                {"type":"urn:shop:problem:price-mismatch","title":"Conflict","status":409,\
-                                "detail":"The price is 100.00 USD","catalogPrice":100.00}""", Duration.ZERO),
-                        g -> order(g, "{\"item\":\"t-shirt\",\"price\":1}")),
-                new Case(
-                        "placeOrder",
+                        operationId,
                         413,
                         "payload-too-large",
                         null,
-                        g -> order(g, "{\"item\":\"" + "x".repeat(17_000) + "\"}")),
+                        g -> put(g, path, GatewayIntegrationTest.ADMIN, "{\"x\":\"" + "1".repeat(17_000) + "\"}")),
                 new Case(
-                        "placeOrder",
+                        operationId,
                         415,
                         "unsupported-media-type",
                         null,
-                        g -> g.request("/orders")
-                                .header("Authorization", "Bearer " + GatewayIntegrationTest.GREGOR)
+                        g -> g.request(path)
+                                .header("Authorization", "Bearer " + GatewayIntegrationTest.ADMIN)
                                 .header("Content-Type", "text/plain")
-                                .POST(HttpRequest.BodyPublishers.ofString("item=cap"))),
+                                .PUT(HttpRequest.BodyPublishers.ofString(setting + "=1"))),
                 new Case(
-                        "placeOrder",
-                        422,
-                        "idempotency-key-reused",
-                        Answer.problem(422, "idempotency-key-reused", Map.of()),
-                        g -> order(g, "{\"item\":\"mug\"}").header("Idempotency-Key", "key-1")),
-                new Case("placeOrder", 500, "internal-error", serviceFailed, g -> order(g, "{\"item\":\"cap\"}")),
-                new Case(
-                        "placeOrder",
-                        503,
-                        "payment-service-unavailable",
-                        serviceBusy,
-                        g -> order(g, "{\"item\":\"cap\"}")),
-                new Case("placeOrder", 502, "outcome-unknown", Answer.hangUp(), g -> order(g, "{\"item\":\"cap\"}")),
-                new Case("placeOrder", 504, "outcome-unknown", tooSlow, g -> order(g, "{\"item\":\"cap\"}")),
-                // GET /orders
-                new Case("listOrders", 200, null, null, g -> get(g, "/orders?status=any&page=0&size=10")),
-                new Case("listOrders", 400, "invalid-request", null, g -> get(g, "/orders?size=0")),
-                new Case("listOrders", 401, "unauthenticated", null, g -> g.request("/orders")),
-                new Case(
-                        "listOrders",
-                        403,
-                        "forbidden",
-                        Answer.problem(403, "forbidden", Map.of()),
-                        g -> get(g, "/orders?stuck=true")),
-                new Case(
-                        "listOrders",
-                        406,
-                        "not-acceptable",
-                        null,
-                        g -> get(g, "/orders").header("Accept", "text/csv")),
-                new Case("listOrders", 500, "internal-error", serviceFailed, g -> get(g, "/orders")),
-                new Case("listOrders", 503, "payment-service-unavailable", serviceBusy, g -> get(g, "/orders")),
-                // GET /orders/{id}
-                new Case("getOrder", 200, null, null, g -> get(g, "/orders/" + ID)),
-                new Case("getOrder", 400, "invalid-request", null, g -> get(g, "/orders/" + ID + TOO_MANY_PARAMETERS)),
-                new Case("getOrder", 401, "unauthenticated", null, g -> g.request("/orders/" + ID)),
-                new Case(
-                        "getOrder",
-                        403,
-                        "forbidden",
-                        null,
-                        g -> get(g, "/orders/" + ID).header("Origin", "https://evil.example")),
-                new Case(
-                        "getOrder",
-                        404,
-                        "order-not-found",
-                        Answer.problem(404, "order-not-found", Map.of()),
-                        g -> get(g, "/orders/not-a-uuid")),
-                new Case(
-                        "getOrder",
-                        406,
-                        "not-acceptable",
-                        null,
-                        g -> get(g, "/orders/" + ID).header("Accept", "application/xml")),
-                new Case("getOrder", 500, "internal-error", serviceFailed, g -> get(g, "/orders/" + ID)),
-                new Case("getOrder", 503, "payment-service-unavailable", serviceBusy, g -> get(g, "/orders/" + ID)),
-                // POST /orders/{id}/refund
-                new Case("refundOrder", 200, null, null, g -> refund(g, "/orders/" + ID + "/refund")),
-                new Case(
-                        "refundOrder",
-                        400,
-                        "invalid-request",
-                        null,
-                        g -> refund(g, "/orders/" + ID + "/refund" + TOO_MANY_PARAMETERS)),
-                new Case(
-                        "refundOrder",
-                        401,
-                        "unauthenticated",
-                        null,
-                        g -> g.request("/orders/" + ID + "/refund").POST(HttpRequest.BodyPublishers.noBody())),
-                new Case(
-                        "refundOrder",
-                        403,
-                        "forbidden",
-                        null,
-                        g -> refund(g, "/orders/" + ID + "/refund").header("Origin", "https://evil.example")),
-                new Case(
-                        "refundOrder",
-                        404,
-                        "order-not-found",
-                        Answer.problem(404, "order-not-found", Map.of()),
-                        g -> refund(g, "/orders/" + ID + "/refund")),
-                new Case(
-                        "refundOrder",
-                        406,
-                        "not-acceptable",
-                        null,
-                        g -> refund(g, "/orders/" + ID + "/refund").header("Accept", "text/html")),
-                new Case(
-                        "refundOrder",
-                        409,
-                        "order-not-refundable",
-                        Answer.problem(409, "order-not-refundable", Map.of()),
-                        g -> refund(g, "/orders/" + ID + "/refund")),
-                new Case(
-                        "refundOrder",
+                        operationId,
                         500,
                         "internal-error",
                         serviceFailed,
-                        g -> refund(g, "/orders/" + ID + "/refund")),
+                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good)),
                 new Case(
-                        "refundOrder",
+                        operationId,
                         503,
-                        "payment-service-unavailable",
-                        serviceBusy,
-                        g -> refund(g, "/orders/" + ID + "/refund")),
+                        "database-unavailable",
+                        Answer.problem(503, "database-unavailable", Map.of("Retry-After", "1")),
+                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good)),
                 new Case(
-                        "refundOrder",
-                        502,
+                        operationId,
+                        504,
                         "outcome-unknown",
-                        Answer.hangUp(),
-                        g -> refund(g, "/orders/" + ID + "/refund")),
-                new Case("refundOrder", 504, "outcome-unknown", tooSlow, g -> refund(g, "/orders/" + ID + "/refund")),
-                // GET /transactions
-                new Case("listTransactions", 200, null, null, g -> admin(g, "/transactions?orderId=" + ID)),
-                new Case("listTransactions", 400, "invalid-request", null, g -> admin(g, "/transactions?orderId=42")),
-                new Case("listTransactions", 401, "unauthenticated", null, g -> g.request("/transactions")),
-                new Case("listTransactions", 403, "forbidden", null, g -> get(g, "/transactions")),
-                new Case(
-                        "listTransactions",
-                        406,
-                        "not-acceptable",
-                        null,
-                        g -> admin(g, "/transactions").header("Accept", "application/xml")),
-                new Case("listTransactions", 500, "internal-error", serviceFailed, g -> admin(g, "/transactions")),
-                new Case(
-                        "listTransactions",
-                        503,
-                        "service-unavailable",
-                        Answer.problem(503, "service-unavailable", Map.of("Retry-After", "1")),
-                        g -> admin(g, "/transactions")),
-                // GET /admin/summary
-                new Case("getSummary", 200, null, null, g -> admin(g, "/admin/summary")),
-                new Case(
-                        "getSummary",
-                        400,
-                        "invalid-request",
-                        null,
-                        g -> admin(g, "/admin/summary" + TOO_MANY_PARAMETERS)),
-                new Case("getSummary", 401, "unauthenticated", null, g -> g.request("/admin/summary")),
-                new Case("getSummary", 403, "forbidden", null, g -> get(g, "/admin/summary")),
-                new Case(
-                        "getSummary",
-                        406,
-                        "not-acceptable",
-                        null,
-                        g -> admin(g, "/admin/summary").header("Accept", "application/xml")),
-                new Case("getSummary", 500, "internal-error", serviceFailed, g -> admin(g, "/admin/summary")),
-                new Case(
-                        "getSummary",
-                        503,
-                        "service-unavailable",
-                        Answer.problem(503, "service-unavailable", Map.of("Retry-After", "1")),
-                        g -> admin(g, "/admin/summary")),
-                // GET /products
-                new Case("listProducts", 200, null, null, g -> g.request("/products")),
-                new Case(
-                        "listProducts",
-                        400,
-                        "invalid-request",
-                        null,
-                        g -> g.request("/products" + TOO_MANY_PARAMETERS)),
-                new Case(
-                        "listProducts",
-                        403,
-                        "forbidden",
-                        null,
-                        g -> g.request("/products").header("Origin", "https://evil.example")),
-                new Case(
-                        "listProducts",
-                        406,
-                        "not-acceptable",
-                        null,
-                        g -> g.request("/products").header("Accept", "application/xml")),
-                new Case("listProducts", 500, "internal-error", serviceFailed, g -> g.request("/products")),
-                new Case(
-                        "listProducts",
-                        503,
-                        "service-unavailable",
-                        Answer.problem(503, "service-unavailable", Map.of("Retry-After", "1")),
-                        g -> g.request("/products")));
+                        Answer.problem(504, "outcome-unknown", Map.of()),
+                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good)));
+    }
+
+    private static HttpRequest.Builder put(GatewayUnderTest gateway, String path, String key, String json) {
+        return gateway.request(path)
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json));
     }
 
     @ParameterizedTest(name = "{0}")

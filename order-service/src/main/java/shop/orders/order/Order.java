@@ -16,6 +16,8 @@ import shop.defaults.Money;
  *     test card) rather than a method of the customer's
  * @param traceParent the W3C {@code traceparent} of the request that placed it, so that later work
  *     on it joins the same trace
+ * @param stockReserved whether storing it took its lines' units from stock (the version before
+ *     stock stored orders without): only then does a failed payment or a refund put them back
  */
 record Order(
         UUID id,
@@ -27,7 +29,8 @@ record Order(
         Payment payment,
         Instant createdAt,
         Instant updatedAt,
-        @Nullable String traceParent) {
+        @Nullable String traceParent,
+        boolean stockReserved) {
 
     /** @throws ArithmeticException if the total overflows */
     static Order place(
@@ -50,7 +53,8 @@ record Order(
                 Payment.NONE,
                 now,
                 now,
-                traceParent);
+                traceParent,
+                true);
     }
 
     Order markPaid(Payment charge, Instant now) {
@@ -74,9 +78,30 @@ record Order(
         return status == OrderStatus.PENDING;
     }
 
+    /**
+     * The units that go back to stock when this order, read with status {@code before}, is
+     * recorded as it is now: every line's if its payment failed or it was refunded, and it had
+     * taken them.
+     */
+    List<OrderLine> unitsReturnedSince(OrderStatus before) {
+        boolean released = (before == OrderStatus.PENDING && status == OrderStatus.PAYMENT_FAILED)
+                || (before == OrderStatus.PAID && status == OrderStatus.REFUNDED);
+        return released && stockReserved ? lines : List.of();
+    }
+
     private Order with(OrderStatus next, Payment nextPayment, Instant now) {
         return new Order(
-                id, customer, lines, amount, next, defaultPaymentMethod, nextPayment, createdAt, now, traceParent);
+                id,
+                customer,
+                lines,
+                amount,
+                next,
+                defaultPaymentMethod,
+                nextPayment,
+                createdAt,
+                now,
+                traceParent,
+                stockReserved);
     }
 
     private void requireStatus(OrderStatus expected) {

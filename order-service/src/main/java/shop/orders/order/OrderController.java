@@ -18,6 +18,7 @@ import shop.orders.order.OrderProblem.CustomerMismatch;
 import shop.orders.order.OrderProblem.IdempotencyKeyReused;
 import shop.orders.order.OrderProblem.OrderNotFound;
 import shop.orders.order.OrderProblem.OrderNotRefundable;
+import shop.orders.order.OrderProblem.OutOfStock;
 import shop.orders.order.OrderProblem.PaymentMethodMissing;
 import shop.orders.order.OrderProblem.PaymentMethodNotDurable;
 import shop.orders.order.OrderProblem.PaymentServiceUnavailable;
@@ -32,7 +33,8 @@ import shop.orders.order.OrderProblem.UnknownItem;
  *
  * <ul>
  * <li>{@code POST /orders}: 201 once paid or failed, 202 while the payment is pending; 400 bad
- * input or unknown item, 403 another customer's name, 409 price or currency not the catalog's,
+ * input or unknown item, 403 another customer's name, 409 price or currency not the catalog's or
+ * not enough in stock,
  * 422 idempotency key reused for another request, 503 with {@code Retry-After} when too many
  * orders are pending or the payment method cannot be kept durably.
  * <li>{@code GET /orders}: the caller's orders, newest first; {@code status} (default {@code PAID},
@@ -148,6 +150,7 @@ public final class OrderController {
             case OrderNotFound e -> Problem.of(404, "order-not-found", detail);
             case PriceMismatch e -> Problem.of(409, "price-mismatch", detail).with("catalogPrice", e.catalogPrice());
             case CurrencyMismatch e -> Problem.of(409, "currency-mismatch", detail);
+            case OutOfStock e -> Problem.of(409, "out-of-stock", detail).with("lines", e.lines());
             case OrderNotRefundable e -> Problem.of(409, "order-not-refundable", detail);
             case RefundDeclined e -> Problem.of(409, "refund-declined", detail).with("declineReason", e.reason());
             case IdempotencyKeyReused e -> Problem.of(422, "idempotency-key-reused", detail);

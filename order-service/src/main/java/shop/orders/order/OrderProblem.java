@@ -1,6 +1,7 @@
 package shop.orders.order;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -20,6 +21,29 @@ abstract sealed class OrderProblem extends RuntimeException {
         /** @param field the request's field that names it: {@code item}, or a line's ({@code lines.0.item}) */
         UnknownItem(String field) {
             super("'" + field + "' names no product of the catalog: see GET /products");
+        }
+    }
+
+    /**
+     * Some lines ask for more units than are available: nothing was stored, and each such line is
+     * named with the units available when the order was refused.
+     */
+    static final class OutOfStock extends OrderProblem {
+
+        /** A line that could not be filled. */
+        record ShortLine(String item, int quantity, long available) {}
+
+        private final List<ShortLine> lines;
+
+        OutOfStock(List<ShortLine> lines) {
+            super("Not enough in stock for %s; the order was not placed"
+                    .formatted(String.join(
+                            ", ", lines.stream().map(ShortLine::item).toList())));
+            this.lines = List.copyOf(lines);
+        }
+
+        List<ShortLine> lines() {
+            return lines;
         }
     }
 

@@ -5,6 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -16,11 +17,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
-import shop.defaults.BatchedStatement;
+import shop.defaults.BatchedWrites;
 import shop.defaults.Database;
 import shop.defaults.Money;
+import shop.orders.catalog.Stock;
 
 /**
  * The orders table (and the claim of an idempotency key with a new order). Every statement is
@@ -30,7 +33,7 @@ final class Orders {
 
     private static final String COLUMNS = """
             id, customer, lines, item, quantity, unit_price_minor, amount_minor, currency, status, default_payment_method,
-            charge_id, decline_reason, card_brand, card_last4, refund_id, created_at, updated_at, trace_parent""";
+            charge_id, decline_reason, card_brand, card_last4, refund_id, created_at, updated_at, trace_parent, stock_reserved""";
 
     /**
      * {@code item}, {@code quantity} and {@code unit_price_minor} hold the first line, for the
@@ -39,10 +42,10 @@ final class Orders {
     static final String INSERT = """
             insert into orders (id, customer, lines, item, quantity, unit_price_minor, amount_minor, currency, status,
                                 default_payment_method, payment_attempts, next_attempt_at, created_at, updated_at,
-                                trace_parent, payment_method_sealed)
+                                trace_parent, payment_method_sealed, stock_reserved)
             values (#{id}, #{customer}, #{lines}, #{item}, #{quantity}, #{unitPrice}, #{amount}, #{currency}, 'PENDING',
                     #{defaultPaymentMethod}, 0, #{nextAttemptAt}, #{createdAt}, #{createdAt},
-                    #{traceParent}, #{paymentMethodSealed})
+                    #{traceParent}, #{paymentMethodSealed}, true)
             """;
 
     /** The sealed payment method goes in the same statement that records the outcome: never left behind. */
@@ -116,27 +119,103 @@ final class Orders {
     /** How many orders are pending, how many of them since before a cutoff, and since when the oldest. */
     record PendingCounts(long pending, long stuck, @Nullable Instant oldest) {}
 
+    /**
+     * A new order's row, its idempotency key's (null without one), and the lines whose units it
+     * takes from stock.
+     */
+    private record NewOrder(
+            Map<String, Object> order, @Nullable Map<String, Object> key, List<OrderLine> lines) {}
+
+    /** A recorded transition's values, and the units it puts back in stock if it wins. */
+    private record Transition(Map<String, Object> values, List<OrderLine> returned) {}
+
     private final Pool pool;
 
     // The statements of every order, their templates parsed once (parsing one per call showed in
     // profiles); an order's insert and its outcome go to the database in batches with the other
     // orders' of the moment, one commit for all.
-    private final BatchedStatement insert;
-    private final BatchedStatement insertWithKey;
-    private final BatchedStatement update;
+    private final Database.Statement insert;
+    private final Database.Statement claimKey;
+    private final Database.Statement update;
+    private final Database.Statement changeStock;
+    private final BatchedWrites<NewOrder> inserts;
+    private final BatchedWrites<Transition> updates;
     private final SqlTemplate<Map<String, Object>, RowSet<Row>> find;
 
     Orders(Pool pool) {
         this.pool = pool;
-        this.insert = new BatchedStatement(pool, INSERT);
-        this.insertWithKey = new BatchedStatement(pool, INSERT, IdempotencyKeys.INSERT);
-        this.update = new BatchedStatement(pool, UPDATE);
+        this.insert = Database.Statement.of(pool, INSERT);
+        this.claimKey = Database.Statement.of(pool, IdempotencyKeys.INSERT);
+        this.update = Database.Statement.of(pool, UPDATE);
+        this.changeStock = Database.Statement.of(pool, Stock.CHANGE);
+        this.inserts = new BatchedWrites<>(pool, this::insertAll);
+        this.updates = new BatchedWrites<>(pool, this::updateAll);
         this.find = SqlTemplate.forQuery(pool, FIND);
     }
 
     /** Round trips the batched statements made, fewer than their executions under load. */
     long batches() {
-        return insert.batches() + insertWithKey.batches() + update.batches();
+        return inserts.batches() + updates.batches();
+    }
+
+    /**
+     * New orders, their keys and the units they take, in one transaction: each statement once for
+     * all of them, the stock of each product changed once.
+     */
+    private Future<List<Integer>> insertAll(SqlConnection connection, List<NewOrder> orders) {
+        List<Map<String, Object>> keys = new ArrayList<>(orders.size());
+        List<OrderLine> lines = new ArrayList<>(orders.size());
+        for (NewOrder order : orders) {
+            if (order.key() != null) {
+                keys.add(order.key());
+            }
+            lines.addAll(order.lines());
+        }
+        Future<RowSet<Row>> inserted = insert.executeBatch(
+                connection, orders.stream().map(NewOrder::order).toList());
+        Future<?> claimed = keys.isEmpty() ? Future.succeededFuture() : claimKey.executeBatch(connection, keys);
+        Future<?> taken = changeStock.executeBatch(connection, stockChanges(lines, -1));
+        return Future.all(inserted, claimed, taken).map(all -> Database.rowCounts(inserted.result()));
+    }
+
+    /**
+     * Transitions, then in the same transaction the units of those that won back in stock: a
+     * transition that lost changed nothing, and puts nothing back.
+     */
+    private Future<List<Integer>> updateAll(SqlConnection connection, List<Transition> transitions) {
+        // One alone is not a batch: H2's JDBC client answers a batch with a count of its own making.
+        Future<RowSet<Row>> updated = transitions.size() == 1
+                ? update.execute(connection, transitions.getFirst().values())
+                : update.executeBatch(
+                        connection, transitions.stream().map(Transition::values).toList());
+        return updated.compose(rows -> {
+            List<Integer> counts = Database.rowCounts(rows);
+            List<OrderLine> returned = new ArrayList<>();
+            for (int i = 0; i < transitions.size() && i < counts.size(); i++) {
+                if (counts.get(i) == 1) {
+                    returned.addAll(transitions.get(i).returned());
+                }
+            }
+            return returned.isEmpty()
+                    ? Future.succeededFuture(counts)
+                    : changeStock
+                            .executeBatch(connection, stockChanges(returned, 1))
+                            .map(counts);
+        });
+    }
+
+    /**
+     * Each product's change once, in the products' order: two transactions that change the same
+     * products lock their rows in one order, and never wait for each other.
+     */
+    private static List<Map<String, Object>> stockChanges(List<OrderLine> lines, int sign) {
+        TreeMap<String, Long> byItem = new TreeMap<>();
+        for (OrderLine line : lines) {
+            byItem.merge(line.item(), (long) line.quantity(), Long::sum);
+        }
+        List<Map<String, Object>> changes = new ArrayList<>(byItem.size());
+        byItem.forEach((item, units) -> changes.add(Map.of("item", item, "change", sign * units)));
+        return changes;
     }
 
     /**
@@ -150,15 +229,19 @@ final class Orders {
             Order o, Instant firstRetryAt, @Nullable String paymentMethodSealed, IdempotencyKeys.@Nullable Claim key) {
         Map<String, Object> order = insertValues(o, firstRetryAt, paymentMethodSealed);
         if (key == null) {
-            return insert.execute(order).map(true);
+            return inserts.execute(new NewOrder(order, null, o.lines())).map(true);
         }
-        return insertWithKey
-                .execute(order, IdempotencyKeys.claimValues(key, o.id(), o.createdAt()))
+        return inserts.execute(new NewOrder(order, IdempotencyKeys.claimValues(key, o.id(), o.createdAt()), o.lines()))
                 .map(true)
                 // The key is taken: the order's transaction rolled back, the order is not stored.
                 .recover(failure -> Database.isUniqueViolation(failure)
                         ? Future.succeededFuture(false)
                         : Future.failedFuture(failure));
+    }
+
+    /** Whether storing an order failed for want of the units it asks for: nothing was stored. */
+    static boolean isOutOfStock(Throwable failure) {
+        return Database.violates(failure, Stock.NOT_NEGATIVE);
     }
 
     /** The values of {@link #INSERT} for an order. */
@@ -184,7 +267,8 @@ final class Orders {
     /**
      * Records a transition, only if the order still has the status it was read with: of two
      * racing writers (a request and the recovery job, say) exactly one wins. The sealed payment
-     * method is erased in the same statement.
+     * method is erased in the same statement, and the units a failed payment or a refund releases
+     * go back to stock in the same transaction.
      */
     Future<Boolean> update(Order o, OrderStatus expected) {
         Payment p = o.payment();
@@ -198,7 +282,8 @@ final class Orders {
         values.put("updatedAt", utc(o.updatedAt()));
         values.put("id", o.id());
         values.put("expected", expected.name());
-        return update.execute(values).map(rows -> rows == 1);
+        return updates.execute(new Transition(values, o.unitsReturnedSince(expected)))
+                .map(rows -> rows == 1);
     }
 
     /** payment-service holds the charge's claim now: the order's sealed payment method is no longer needed. */
@@ -327,7 +412,8 @@ final class Orders {
                 payment,
                 instantOrNull(row, "created_at"),
                 instantOrNull(row, "updated_at"),
-                row.getString("trace_parent"));
+                row.getString("trace_parent"),
+                row.getBoolean("stock_reserved"));
     }
 
     /** An order's lines; one stored by the version before lines (no {@code lines}) is its one line. */

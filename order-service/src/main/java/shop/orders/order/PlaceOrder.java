@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -13,9 +14,11 @@ import org.slf4j.LoggerFactory;
 import shop.defaults.Caller;
 import shop.orders.catalog.Catalog;
 import shop.orders.catalog.Product;
+import shop.orders.catalog.Stock;
 import shop.orders.order.OrderProblem.CurrencyMismatch;
 import shop.orders.order.OrderProblem.CustomerMismatch;
 import shop.orders.order.OrderProblem.IdempotencyKeyReused;
+import shop.orders.order.OrderProblem.OutOfStock;
 import shop.orders.order.OrderProblem.PaymentMethodMissing;
 import shop.orders.order.OrderProblem.PaymentMethodNotDurable;
 import shop.orders.order.OrderProblem.PriceMismatch;
@@ -28,8 +31,9 @@ import shop.orders.payment.Transaction;
 
 /**
  * Places an order: the saga, in the order of {@link #place}: price it from the catalog, claim its
- * idempotency key and store it {@code PENDING} (with its payment method sealed, in one
- * transaction), charge it with the order id as the payment's idempotency key, record the outcome.
+ * idempotency key, take its units from stock and store it {@code PENDING} (with its payment method
+ * sealed, in one transaction), charge it with the order id as the payment's idempotency key,
+ * record the outcome (a failed payment puts the units back, in the same transaction).
  * An outcome that is not known yet leaves the order pending for {@link PaymentRecovery}, which
  * finishes it with {@link #retry}: the same {@link #charge} and {@link #record}. Every refusal is
  * a failed {@link Future}, never a throw.
@@ -50,6 +54,7 @@ final class PlaceOrder {
     private final Orders orders;
     private final IdempotencyKeys idempotencyKeys;
     private final Catalog catalog;
+    private final Stock stock;
     private final PaymentClient payments;
     private final Optional<PaymentMethodSeal> seal;
     private final OrderSettings settings;
@@ -72,6 +77,7 @@ final class PlaceOrder {
         this.orders = orders;
         this.idempotencyKeys = idempotencyKeys;
         this.catalog = catalog;
+        this.stock = catalog.stock();
         this.payments = payments;
         this.seal = seal;
         this.settings = settings;
@@ -180,19 +186,40 @@ final class PlaceOrder {
 
     /**
      * The order, {@code PENDING}, with its payment method sealed (a default one is configuration,
-     * not kept) and its idempotency key claimed, in one transaction; false if the key was taken.
-     * The recovery job may take it up from {@link #firstRetryAt}.
+     * not kept), its idempotency key claimed and its units taken from stock, in one transaction;
+     * false if the key was taken, {@link OutOfStock} if the units are not there. The recovery job
+     * may take it up from {@link #firstRetryAt}.
      */
     private Future<Boolean> storePending(Draft draft) {
         Order order = draft.order();
         String sealed =
                 order.defaultPaymentMethod() ? null : seal.orElseThrow().seal(order.id(), draft.paymentMethod());
         return orders.storePending(order, firstRetryAt(order), sealed, draft.key())
+                .recover(failure -> Orders.isOutOfStock(failure)
+                        ? stock.available().compose(available -> Future.failedFuture(outOfStock(order, available)))
+                        : Future.failedFuture(failure))
                 .andThen(stored -> {
                     if (stored.succeeded() && stored.result()) {
                         pendingOrders.added();
                     }
                 });
+    }
+
+    /**
+     * The lines that ask for more than is available now. Should stock have been added since the
+     * order was refused, and every line fit now, each is named: the order could not be filled.
+     */
+    private static OutOfStock outOfStock(Order order, Map<String, Long> available) {
+        List<OutOfStock.ShortLine> lines = new ArrayList<>();
+        List<OutOfStock.ShortLine> every = new ArrayList<>();
+        for (OrderLine line : order.lines()) {
+            var asked = new OutOfStock.ShortLine(line.item(), line.quantity(), available.getOrDefault(line.item(), 0L));
+            every.add(asked);
+            if (asked.quantity() > asked.available()) {
+                lines.add(asked);
+            }
+        }
+        return new OutOfStock(lines.isEmpty() ? every : lines);
     }
 
     /**

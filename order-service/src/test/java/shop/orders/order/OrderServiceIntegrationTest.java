@@ -453,6 +453,225 @@ class OrderServiceIntegrationTest {
     }
 
     @Test
+    void takesEachLinesUnitsFromStockAndPutsThemBackWhenThePaymentFailsOrTheOrderIsRefunded() throws Exception {
+        // A database of its own: the shared one's recovery job may settle other tests' orders meanwhile.
+        TestDatabase own = ownDatabase("orders_stock_back");
+        RunningService shop = start(settings(own));
+        try {
+            Map<String, Long> before = available(shop);
+            var paid = place(
+                    shop,
+                    "Stock",
+                    "{\"lines\":[{\"item\":\"cap\",\"quantity\":2},{\"item\":\"sticker\",\"quantity\":5}]}",
+                    null);
+            assertThat(paid.status()).isEqualTo(201);
+            assertThat(paid.json().getString("status")).isEqualTo("PAID");
+            Map<String, Long> afterPaid = available(shop);
+            assertThat(afterPaid.get("cap")).isEqualTo(before.get("cap") - 2);
+            assertThat(afterPaid.get("sticker")).isEqualTo(before.get("sticker") - 5);
+            assertEveryUnitAccountedFor(own);
+
+            var declined = place(
+                    shop, "Stock", "{\"item\":\"cap\",\"quantity\":3,\"paymentMethod\":\"4000000000000002\"}", null);
+            assertThat(declined.json().getString("status")).isEqualTo("PAYMENT_FAILED");
+            assertThat(available(shop))
+                    .as("a failed payment puts its units back")
+                    .isEqualTo(afterPaid);
+
+            var refunded = send(request(shop, "/orders/" + paid.id() + "/refund", "Stock")
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(refunded.status()).isEqualTo(200);
+            assertThat(available(shop)).as("a refund puts its units back").isEqualTo(before);
+            assertEveryUnitAccountedFor(own);
+        } finally {
+            stop(shop);
+        }
+    }
+
+    @Test
+    void letsAdminsOnlySetStockAndRefusesAnOrderThatCannotBeFilledNamingEachShortLine() throws Exception {
+        TestDatabase own = ownDatabase("orders_stock");
+        RunningService shop = start(settings(own));
+        try {
+            assertThat(setStock(shop, TestTokens.customer(ORDER_SERVICE, "Gregor"), "hoodie", "{\"available\":1}")
+                            .status())
+                    .isEqualTo(403);
+            assertThat(setStock(shop, TestTokens.admin(ORDER_SERVICE), "no-such-thing", "{\"available\":1}")
+                            .type())
+                    .isEqualTo("urn:shop:problem:product-not-found");
+            for (String bad : List.of(
+                    "{}",
+                    "{\"available\":-1}",
+                    "{\"available\":\"many\"}",
+                    "{\"available\":1.5}",
+                    "{\"available\":1000000000001}",
+                    "{\"available\":1,\"more\":2}")) {
+                var refused = setStock(shop, TestTokens.admin(ORDER_SERVICE), "hoodie", bad);
+                assertThat(refused.status()).as(bad).isEqualTo(400);
+            }
+            assertThat(available(shop).get("hoodie"))
+                    .as("nothing set by a refused request")
+                    .isEqualTo(1_000_000_000L);
+
+            var set = setStock(shop, TestTokens.admin(ORDER_SERVICE), "hoodie", "{\"available\":1}");
+            assertThat(set.status()).isEqualTo(200);
+            assertThat(set.json().getLong("available")).isEqualTo(1);
+            assertThat(available(shop).get("hoodie")).isEqualTo(1);
+
+            long ordersBefore = count(own, "select count(*) from orders");
+            long mugsBefore = available(shop).get("mug");
+            var refused = place(
+                    shop,
+                    "Gregor",
+                    "{\"lines\":[{\"item\":\"mug\",\"quantity\":1},{\"item\":\"hoodie\",\"quantity\":2}]}",
+                    "short-1");
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.type()).isEqualTo("urn:shop:problem:out-of-stock");
+            assertThat(refused.json().getJsonArray("lines"))
+                    .containsExactly(new JsonObject()
+                            .put("item", "hoodie")
+                            .put("quantity", 2)
+                            .put("available", 1));
+            assertThat(count(own, "select count(*) from orders"))
+                    .as("nothing stored")
+                    .isEqualTo(ordersBefore);
+            assertThat(count(own, "select count(*) from idempotency_keys where idempotency_key = 'short-1'"))
+                    .isZero();
+            assertThat(available(shop)).containsEntry("mug", mugsBefore).containsEntry("hoodie", 1L);
+
+            var last = place(shop, "Gregor", "{\"item\":\"hoodie\"}", "short-2");
+            assertThat(last.status()).isEqualTo(201);
+            assertThat(available(shop).get("hoodie")).isZero();
+            assertEveryUnitAccountedFor(own);
+        } finally {
+            stop(shop);
+        }
+    }
+
+    /**
+     * Hundreds of orders at once for the last units: exactly the units there are get sold, none
+     * twice, and every unit is accounted for after.
+     */
+    @Test
+    void sellsExactlyTheUnitsThereAreToHundredsOfConcurrentOrders() throws Exception {
+        TestDatabase own = ownDatabase("orders_last_units");
+        RunningService shop = start(settings(own).with("SHOP_MAX_IN_FLIGHT", "0"));
+        try {
+            String admin = TestTokens.admin(ORDER_SERVICE);
+            assertThat(setStock(shop, admin, "mug", "{\"available\":40}").status())
+                    .isEqualTo(200);
+            assertThat(setStock(shop, admin, "cap", "{\"available\":25}").status())
+                    .isEqualTo(200);
+            List<Callable<Answer>> orders = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                String body = i % 2 == 0
+                        ? "{\"item\":\"mug\"}"
+                        : "{\"lines\":[{\"item\":\"cap\",\"quantity\":1},{\"item\":\"mug\",\"quantity\":1}]}";
+                orders.add(() -> place(shop, "Racer", body, null));
+            }
+            int mugsSold = 0;
+            int capsSold = 0;
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Future<Answer> answer : pool.invokeAll(orders)) {
+                    Answer placed = answer.get();
+                    assertThat(placed.status()).as(placed.body()).isIn(201, 409);
+                    if (placed.status() == 201) {
+                        assertThat(placed.json().getString("status")).isEqualTo("PAID");
+                        mugsSold++;
+                        capsSold += placed.json().getJsonArray("lines").size() - 1;
+                    } else {
+                        assertThat(placed.type()).isEqualTo("urn:shop:problem:out-of-stock");
+                    }
+                }
+            }
+            assertThat(mugsSold).as("mugs sold").isEqualTo(40);
+            assertThat(available(shop).get("mug")).isZero();
+            assertThat(capsSold + available(shop).get("cap"))
+                    .as("caps sold and left")
+                    .isEqualTo(25);
+            assertThat(count(own, "select count(*) from orders where status = 'PAID'"))
+                    .isEqualTo(40);
+            assertEveryUnitAccountedFor(own);
+        } finally {
+            stop(shop);
+        }
+    }
+
+    /**
+     * A price an admin sets is charged at once by the replica that took it, by another within the
+     * catalog's refresh; an order placed before keeps its unit price, and so does its refund.
+     */
+    @Test
+    void chargesANewPriceOnEveryReplicaWhileEarlierOrdersKeepTheirs() throws Exception {
+        TestDatabase own = ownDatabase("orders_prices");
+        RunningService first = start(settings(own));
+        RunningService second = start(settings(own));
+        try {
+            String admin = TestTokens.admin(ORDER_SERVICE);
+            var earlier = place(first, "Prices", "{\"item\":\"mug\",\"quantity\":2}", null);
+            assertThat(earlier.json().getString("status")).isEqualTo("PAID");
+            assertThat(new BigDecimal(earlier.json().getValue("amount").toString()))
+                    .isEqualByComparingTo("25.00");
+
+            assertThat(setPrice(first, TestTokens.customer(ORDER_SERVICE, "Gregor"), "mug", "{\"price\":14.50}")
+                            .status())
+                    .isEqualTo(403);
+            assertThat(setPrice(first, admin, "no-such-thing", "{\"price\":14.50}")
+                            .type())
+                    .isEqualTo("urn:shop:problem:product-not-found");
+            for (String bad : List.of(
+                    "{}",
+                    "{\"price\":0}",
+                    "{\"price\":-1}",
+                    "{\"price\":1.234}",
+                    "{\"price\":\"14.50\"}",
+                    "{\"price\":1000000000000}",
+                    "{\"price\":14.50,\"currency\":\"EUR\"}")) {
+                assertThat(setPrice(first, admin, "mug", bad).status()).as(bad).isEqualTo(400);
+            }
+            assertThat(price(first, "mug"))
+                    .as("nothing set by a refused request")
+                    .isEqualByComparingTo("12.50");
+
+            var set = setPrice(first, admin, "mug", "{\"price\":14.50}");
+            assertThat(set.status()).isEqualTo(200);
+            assertThat(new BigDecimal(set.json().getValue("price").toString())).isEqualByComparingTo("14.50");
+
+            var stale = place(first, "Prices", "{\"item\":\"mug\",\"price\":12.50}", null);
+            assertThat(stale.status()).isEqualTo(409);
+            assertThat(stale.type()).isEqualTo("urn:shop:problem:price-mismatch");
+            assertThat(new BigDecimal(stale.json().getValue("catalogPrice").toString()))
+                    .isEqualByComparingTo("14.50");
+            var now = place(first, "Prices", "{\"item\":\"mug\"}", null);
+            assertThat(new BigDecimal(now.json().getValue("amount").toString())).isEqualByComparingTo("14.50");
+
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(price(second, "mug")).isEqualByComparingTo("14.50"));
+            var elsewhere = place(second, "Prices", "{\"item\":\"mug\"}", null);
+            assertThat(new BigDecimal(elsewhere.json().getValue("amount").toString()))
+                    .isEqualByComparingTo("14.50");
+
+            JsonObject kept = send(request(first, earlier.header("Location"), "Prices")
+                            .GET())
+                    .json();
+            assertThat(new BigDecimal(kept.getJsonArray("lines")
+                            .getJsonObject(0)
+                            .getValue("price")
+                            .toString()))
+                    .isEqualByComparingTo("12.50");
+            assertThat(new BigDecimal(kept.getValue("amount").toString())).isEqualByComparingTo("25.00");
+            var refunded = send(request(first, "/orders/" + earlier.id() + "/refund", "Prices")
+                    .POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(refunded.status()).isEqualTo(200);
+            assertThat(new BigDecimal(refunded.json().getValue("amount").toString()))
+                    .isEqualByComparingTo("25.00");
+        } finally {
+            stop(first);
+            stop(second);
+        }
+    }
+
+    @Test
     void summarizesTheLastMinuteAndTheBreakerForAdminsOnly() {
         JsonObject before = summary().json();
         assertThat(place("Summary", "{\"item\":\"mug\"}", null).status()).isEqualTo(201);
@@ -919,6 +1138,79 @@ class OrderServiceIntegrationTest {
     private void stop(RunningService running) throws Exception {
         started.remove(running);
         running.stop();
+    }
+
+    private Answer setStock(RunningService target, String authorization, String item, String body) {
+        return send(request(target, "/products/" + item + "/stock", null)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Answer setPrice(RunningService target, String authorization, String item, String body) {
+        return send(request(target, "/products/" + item + "/price", null)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** A product's price, as {@code GET /products} shows it. */
+    private BigDecimal price(RunningService target, String item) {
+        return products(target).stream()
+                .map(p -> (JsonObject) p)
+                .filter(p -> p.getString("item").equals(item))
+                .map(p -> new BigDecimal(p.getValue("price").toString()))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private JsonArray products(RunningService target) {
+        Answer products = send(request(target, "/products", null)
+                .header("Authorization", TestTokens.bearer("api-gateway", ORDER_SERVICE, null))
+                .GET());
+        assertThat(products.status()).isEqualTo(200);
+        return products.array();
+    }
+
+    /** Each product's available units, as {@code GET /products} shows them. */
+    private Map<String, Long> available(RunningService target) {
+        Map<String, Long> available = new HashMap<>();
+        products(target)
+                .forEach(p -> available.put(((JsonObject) p).getString("item"), ((JsonObject) p).getLong("available")));
+        return available;
+    }
+
+    /**
+     * For every product: available + the units pending and paid orders took = the units ever
+     * added, and available is not below 0 (a failed or refunded order put its units back).
+     */
+    private static void assertEveryUnitAccountedFor(TestDatabase db) throws Exception {
+        Map<String, Long> taken = new HashMap<>();
+        try (Connection connection = db.connect();
+                ResultSet rows = connection
+                        .createStatement()
+                        .executeQuery(
+                                "select lines, currency from orders where stock_reserved and status in ('PENDING', 'PAID')")) {
+            while (rows.next()) {
+                for (OrderLine line : OrderLine.fromColumn(rows.getString("lines"), rows.getString("currency"))) {
+                    taken.merge(line.item(), (long) line.quantity(), Long::sum);
+                }
+            }
+        }
+        try (Connection connection = db.connect();
+                ResultSet rows =
+                        connection.createStatement().executeQuery("select item, available, added from stock")) {
+            int products = 0;
+            while (rows.next()) {
+                products++;
+                String item = rows.getString("item");
+                assertThat(rows.getLong("available")).as(item).isNotNegative();
+                assertThat(rows.getLong("available") + taken.getOrDefault(item, 0L))
+                        .as("units of %s available and taken by orders", item)
+                        .isEqualTo(rows.getLong("added"));
+            }
+            assertThat(products).as("products with stock").isEqualTo(5);
+        }
     }
 
     private Answer place(String customer, String body, String idempotencyKey) {
