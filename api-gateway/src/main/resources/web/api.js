@@ -130,7 +130,9 @@ export function linesText(order, nameOf = item => item) {
   return order.lines.map(line => line.quantity + ' × ' + nameOf(line.item)).join(', ');
 }
 
-export const STATUS_WORDS = { PAID: 'Paid', PENDING: 'Pending', PAYMENT_FAILED: 'Declined', REFUNDED: 'Refunded' };
+export const STATUS_WORDS = {
+  PAID: 'Paid', PENDING: 'Pending', PAYMENT_FAILED: 'Declined', PARTIALLY_REFUNDED: 'Partly refunded', REFUNDED: 'Refunded',
+};
 
 const REASONS = {
   card_declined: 'the card was declined',

@@ -163,6 +163,8 @@ function describe(order) {
     }
     case 'PAYMENT_FAILED':
       return { css: 'declined', text: 'Declined: ' + reasonWords(order.declineReason) + '. Nothing was charged for ' + what + '.' };
+    case 'PARTIALLY_REFUNDED':
+      return { css: 'paid', text: 'Partly refunded: ' + money(order.refund.amount, order.currency) + ' of ' + what + ' went back to the card.' };
     case 'REFUNDED':
       return { css: 'paid', text: 'Refunded: ' + what + ' went back to the card.' };
     default:
@@ -269,8 +271,11 @@ function renderOrder(order) {
   rows.push(['Order number', order.id]);
   byId('order-details').replaceChildren(...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
   const refundButton = byId('refund');
-  refundButton.hidden = order.status !== 'PAID';
-  refundButton.textContent = 'Refund ' + money(order.amount, order.currency);
+  refundButton.hidden = order.status !== 'PAID' && order.status !== 'PARTIALLY_REFUNDED';
+  // In cents: what is left of the charge, for the button's words only (the server decides the refund).
+  const cents = amount => Math.round(Number(amount) * 100);
+  const left = cents(order.amount) - (order.refund ? cents(order.refund.amount) : 0);
+  refundButton.textContent = 'Refund ' + money(left / 100, order.currency);
 }
 
 async function refund() {

@@ -22,7 +22,7 @@ public final class FakeService implements AutoCloseable {
     public static final String ORDER_ID = "6f1c2b1e-2f0a-4c57-9d43-5b8f1e0a9c11";
     public static final String ORDER = """
             {"id":"%s","item":"cap","quantity":1,"price":20.00,"amount":20.00,"currency":"USD",\
-            "lines":[{"item":"cap","quantity":1,"price":20.00,"amount":20.00}],\
+            "lines":[{"item":"cap","quantity":1,"price":20.00,"amount":20.00,"refunded":0}],\
             "customer":"Gregor","status":"PAID","success":true,"declineReason":null,\
             "transaction":{"id":"0b7e2d8c-1b51-4d7e-8a3c-2f6a9d1e5c44","amount":20.00,"currency":"USD",\
             "success":true,"cardBrand":"visa","cardLast4":"4242"},"refund":null,\

@@ -73,13 +73,13 @@ class PaymentServiceIntegrationTest {
         }
 
         @Override
-        public Future<ProcessorOutcome> refund(UUID orderId, Money amount) {
+        public Future<ProcessorOutcome> refund(UUID orderId, UUID refundId, Money amount, Money left) {
             if (refundsDeclined.contains(orderId)) {
                 return Future.succeededFuture(new ProcessorOutcome.Declined("charge_disputed"));
             }
             return refundsUnavailable.contains(orderId)
                     ? Future.succeededFuture(new ProcessorOutcome.Unavailable("processing_error"))
-                    : simulated.refund(orderId, amount);
+                    : simulated.refund(orderId, refundId, amount, left);
         }
     }
 
@@ -379,6 +379,89 @@ class PaymentServiceIntegrationTest {
         assertThat(again.json().getString("type")).isEqualTo("REFUND");
         assertThat(again.body()).contains("\"amount\":20.00");
         assertThat(rowsOf(service, order)).isEqualTo(2);
+    }
+
+    /**
+     * Refunds of parts, each once under its own id, never more than the charge: the database
+     * refuses the one that would go over, and nothing of it is stored.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void refundsAChargeInPartsEachOnceUnderItsOwnIdAndNeverMoreThanTheCharge(Service service) throws Exception {
+        UUID order = UUID.randomUUID();
+        assertThat(charge(service, order, "20.00", CARD).status()).isEqualTo(201);
+        UUID first = UUID.randomUUID();
+        Answer part = refundPart(service, order, first, "5.00");
+        assertThat(part.status()).isEqualTo(201);
+        assertThat(part.json().getString("id")).isEqualTo(first.toString());
+        assertThat(part.body()).contains("\"amount\":5.00");
+        Answer again = refundPart(service, order, first, "5.00");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().getString("id")).isEqualTo(first.toString());
+        assertThat(refundPart(service, order, first, "6.00").problemType())
+                .as("the same id for another amount")
+                .isEqualTo("urn:shop:problem:charge-conflict");
+
+        Answer over = refundPart(service, order, UUID.randomUUID(), "15.01");
+        assertThat(over.status()).isEqualTo(409);
+        assertThat(over.problemType()).isEqualTo("urn:shop:problem:refund-exceeds-charge");
+        assertThat(rowsOf(service, order))
+                .as("nothing stored of the refund refused")
+                .isEqualTo(2);
+
+        Answer rest = refund(service, order);
+        assertThat(rest.status()).isEqualTo(201);
+        assertThat(rest.body()).as("without an amount: all that is left").contains("\"amount\":15.00");
+        assertThat(refundPart(service, order, UUID.randomUUID(), "0.01").problemType())
+                .isEqualTo("urn:shop:problem:nothing-to-refund");
+        assertThat(count(
+                        service,
+                        "select sum(amount_minor) from transactions where type = 'REFUND' and order_id = ?",
+                        order))
+                .isEqualTo(2000);
+        for (String bad : List.of(
+                "{\"orderId\":\"%s\",\"amount\":0}",
+                "{\"orderId\":\"%s\",\"amount\":1.001}", "{\"orderId\":\"%s\",\"refundId\":\"x\"}")) {
+            assertThat(post(service, "/refunds", fromOrderService(), JSON, bad.formatted(order))
+                            .status())
+                    .as(bad)
+                    .isEqualTo(400);
+        }
+    }
+
+    /** Refunds of different parts race for what is left of one charge: exactly what it holds is refunded. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void refundsExactlyTheChargeWhenManyRefundsOfPartsRace(Service service) throws Exception {
+        UUID order = UUID.randomUUID();
+        assertThat(charge(service, order, "12.50", CARD).status()).isEqualTo(201);
+        List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            racing.add(HTTP.sendAsync(
+                    request(service, "/refunds", fromOrderService())
+                            .header("Content-Type", JSON)
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"orderId\":\"%s\",\"refundId\":\"%s\",\"amount\":1.25}"
+                                            .formatted(order, UUID.randomUUID())))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (var response : racing) {
+            statuses.add(response.get(30, TimeUnit.SECONDS).statusCode());
+        }
+        assertThat(statuses.stream().filter(status -> status == 201)).hasSize(10);
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(count(
+                        service,
+                        "select sum(amount_minor) from transactions where type = 'REFUND' and order_id = ?",
+                        order))
+                .isEqualTo(1250);
+        assertThat(count(
+                        service,
+                        "select refunded_minor from transactions where type = 'CHARGE' and order_id = ?",
+                        order))
+                .isEqualTo(1250);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -695,6 +778,15 @@ class PaymentServiceIntegrationTest {
 
     private static Answer refund(Service service, UUID order) throws Exception {
         return refundAs(service, fromOrderService(), order);
+    }
+
+    private static Answer refundPart(Service service, UUID order, UUID refundId, String amount) throws Exception {
+        return post(
+                service,
+                "/refunds",
+                fromOrderService(),
+                JSON,
+                "{\"orderId\":\"%s\",\"refundId\":\"%s\",\"amount\":%s}".formatted(order, refundId, amount));
     }
 
     private static Answer refundAs(Service service, @Nullable String authorization, UUID order) throws Exception {

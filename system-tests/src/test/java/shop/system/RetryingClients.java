@@ -82,11 +82,10 @@ final class RetryingClients {
     private void placeOrdersWhile(BooleanSupplier keepGoing, Gateway gateway, Random random) {
         while (keepGoing.getAsBoolean()) {
             String card = CARDS[random.nextInt(CARDS.length)];
+            String item = ITEMS[random.nextInt(ITEMS.length)];
+            int quantity = 1 + random.nextInt(3);
             String body = "{\"item\":\"%s\",\"quantity\":%d%s}"
-                    .formatted(
-                            ITEMS[random.nextInt(ITEMS.length)],
-                            1 + random.nextInt(3),
-                            card == null ? "" : ",\"paymentMethod\":\"" + card + "\"");
+                    .formatted(item, quantity, card == null ? "" : ",\"paymentMethod\":\"" + card + "\"");
             Map<String, String> headers = Map.of(
                     "Content-Type",
                     "application/json",
@@ -111,6 +110,17 @@ final class RetryingClients {
                             answer.json().get("amount").decimalValue(),
                             GOOD_CARDS.contains(String.valueOf(card))));
             if ("PAID".equals(answer.json().get("status").asText()) && random.nextInt(10) == 0) {
+                if (quantity > 1) {
+                    // One unit first, under a key of its own, as a client that retries a refund would.
+                    String oneUnit = "{\"lines\":[{\"item\":\"" + item + "\",\"quantity\":1}]}";
+                    Map<String, String> refundHeaders = Map.of(
+                            "Content-Type",
+                            "application/json",
+                            "Idempotency-Key",
+                            UUID.randomUUID().toString());
+                    retrying(() ->
+                            gateway.send("POST", "/orders/" + id + "/refund", Gateway.GREGOR, oneUnit, refundHeaders));
+                }
                 Gateway.Response refund =
                         retrying(() -> gateway.post("/orders/" + id + "/refund", Gateway.GREGOR, null));
                 if (refund != null && refund.status() == 200) {

@@ -149,15 +149,15 @@ final class ShopInvariants {
         }
         List<String> violations = new ArrayList<>();
         Map<String, List<ChargeRow>> succeededCharges = new HashMap<>();
-        Map<String, ChargeRow> refunds = new HashMap<>();
+        Map<String, Long> refundedByOrder = new HashMap<>();
         for (ChargeRow row : transactions) {
             if (row.type().equals("CHARGE") && row.status().equals("SUCCEEDED")) {
                 succeededCharges
                         .computeIfAbsent(row.orderId(), id -> new ArrayList<>())
                         .add(row);
             }
-            if (row.type().equals("REFUND")) {
-                refunds.put(row.orderId(), row);
+            if (row.type().equals("REFUND") && row.status().equals("SUCCEEDED")) {
+                refundedByOrder.merge(row.orderId(), row.amountMinor(), Long::sum);
             }
         }
         long lost = acknowledged.keySet().stream()
@@ -175,7 +175,9 @@ final class ShopInvariants {
                 .peek(e -> violations.add("charged twice: " + e.getKey()))
                 .count();
         long paidWithoutOneCharge = orders.values().stream()
-                .filter(o -> o.status().equals("PAID") || o.status().equals("REFUNDED"))
+                .filter(o -> o.status().equals("PAID")
+                        || o.status().equals("PARTIALLY_REFUNDED")
+                        || o.status().equals("REFUNDED"))
                 .filter(o -> succeededCharges.getOrDefault(o.id(), List.of()).size() != 1
                         || succeededCharges.get(o.id()).getFirst().amountMinor() != o.amountMinor())
                 .peek(o -> violations.add("paid without exactly one charge of its amount: " + o.id()))
@@ -188,11 +190,15 @@ final class ShopInvariants {
                 .filter(o -> o.status().equals("PAYMENT_FAILED") && succeededCharges.containsKey(o.id()))
                 .peek(o -> violations.add("failed but charged: " + o.id()))
                 .count();
-        long refundsBeyondCharge = refunds.values().stream()
-                .filter(r -> !succeededCharges.containsKey(r.orderId())
-                        || r.amountMinor()
-                                > succeededCharges.get(r.orderId()).getFirst().amountMinor())
-                .peek(r -> violations.add("refund beyond its charge: " + r.orderId()))
+        // The refunds of an order add up to its charge at most, and to all of it once it is REFUNDED.
+        long refundsBeyondCharge = refundedByOrder.entrySet().stream()
+                .filter(r -> !succeededCharges.containsKey(r.getKey())
+                        || r.getValue()
+                                > succeededCharges.get(r.getKey()).getFirst().amountMinor()
+                        || orders.containsKey(r.getKey())
+                                && orders.get(r.getKey()).status().equals("REFUNDED")
+                                && r.getValue() != orders.get(r.getKey()).amountMinor())
+                .peek(r -> violations.add("refunds beyond (or short of) its charge: " + r.getKey()))
                 .count();
         long contradicted = acknowledged.values().stream()
                 .filter(answer -> {
@@ -205,6 +211,7 @@ final class ShopInvariants {
                     boolean refunded = refundsAcknowledged.contains(answer.orderId());
                     return toldPaid
                                     && !(row.status().equals("PAID")
+                                            || row.status().equals("PARTIALLY_REFUNDED")
                                             || row.status().equals("REFUNDED"))
                             || toldFailed && !row.status().equals("PAYMENT_FAILED")
                             || refunded && !row.status().equals("REFUNDED")
@@ -237,8 +244,8 @@ final class ShopInvariants {
     }
 
     /**
-     * The products whose units do not add up: available + what pending and paid orders took (a
-     * refunded or failed order put its units back) must be what was ever added, and available is
+     * The products whose units do not add up: available + what orders took and kept (a failed
+     * payment put every unit back, a refund its own) must be what was ever added, and available is
      * never below 0. Orders that took no units (stored before stock) count for none.
      */
     static long stockUnaccounted(ShopProcesses shop, List<String> violations) throws SQLException {
@@ -246,11 +253,17 @@ final class ShopInvariants {
         Map<String, long[]> stock = new HashMap<>();
         try (Connection db = shop.database("order-service").connect()) {
             try (ResultSet rs = db.createStatement()
-                    .executeQuery("select lines from orders where stock_reserved and status in ('PENDING', 'PAID')")) {
+                    .executeQuery("select lines, refunded_lines from orders"
+                            + " where stock_reserved and status <> 'PAYMENT_FAILED'")) {
                 while (rs.next()) {
                     for (JsonNode line : JSON.readTree(rs.getString("lines"))) {
                         taken.merge(
                                 line.get("item").asText(), line.get("quantity").asLong(), Long::sum);
+                    }
+                    String refunded = rs.getString("refunded_lines");
+                    for (JsonNode line : refunded == null ? JSON.createArrayNode() : JSON.readTree(refunded)) {
+                        taken.merge(
+                                line.get("item").asText(), -line.get("quantity").asLong(), Long::sum);
                     }
                 }
             } catch (JsonProcessingException e) {

@@ -62,7 +62,9 @@ public final class RequestValidation {
     /** The handler that validates requests for {@code operation}; the body must have been read. */
     public Handler<RoutingContext> of(Operation operation) {
         return context -> {
-            if (operation.getRequestBody() != null && !takesItsBody(context, operation)) {
+            boolean checksBody = operation.getRequestBody() != null
+                    && (operation.getRequestBody().isRequired() || bodySent(context));
+            if (checksBody && !takesItsBody(context, operation)) {
                 return;
             }
             for (Parameter parameter : operation.getParameters()) {
@@ -77,7 +79,7 @@ public final class RequestValidation {
                 for (Parameter parameter : operation.getParameters()) {
                     check(parameter, valueOf(request, parameter));
                 }
-                if (operation.getRequestBody() != null) {
+                if (checksBody) {
                     validator.validateBody(operation.getRequestBody(), request);
                 }
             } catch (ValidatorException invalid) {
@@ -118,6 +120,14 @@ public final class RequestValidation {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Whether a body came: an optional one that did not (no bytes, whatever {@code Content-Type}
+     * a client put on nothing) is not checked.
+     */
+    private static boolean bodySent(RoutingContext context) {
+        return context.body().buffer() != null && context.body().length() > 0;
     }
 
     private static boolean sentTwice(RoutingContext context, String header) {

@@ -221,6 +221,26 @@ class GatewayIntegrationTest {
                 .isEqualTo(new InternalCall("api-gateway", new Caller("admin", Role.ADMIN)));
     }
 
+    @Test
+    void passesARefundsLinesOnAsSentAndRefusesBadOnesAtTheDoor() {
+        String path = "/orders/" + FakeService.ORDER_ID + "/refund";
+        for (String bad : List.of(
+                "{\"lines\":[]}",
+                "{\"lines\":[{\"item\":\"cap\"}]}",
+                "{\"lines\":[{\"item\":\"cap\",\"quantity\":0}]}")) {
+            assertThat(gateway.post(path, GREGOR, bad).statusCode()).as(bad).isEqualTo(400);
+        }
+        assertThat(orderService.receivedNothing()).isTrue();
+
+        String body = "{\"lines\":[{\"item\":\"cap\",\"quantity\":1}]}";
+        assertThat(gateway.post(path, GREGOR, body).statusCode()).isEqualTo(200);
+        assertThat(orderService.next().body().toString()).isEqualTo(body);
+        assertThat(gateway.post(path, GREGOR, null).statusCode())
+                .as("no body: all that is left")
+                .isEqualTo(200);
+        assertThat(orderService.next().body().length()).isZero();
+    }
+
     private HttpRequest.Builder stock(String key, String item, String body) {
         return gateway.request("/products/" + item + "/stock")
                 .header("Authorization", "Bearer " + key)
@@ -506,7 +526,7 @@ class GatewayIntegrationTest {
                         .getJsonArray("errors")
                         .getJsonObject(0)
                         .getString("message"))
-                .isEqualTo("must be one of PENDING, PAID, PAYMENT_FAILED, REFUNDED, any");
+                .isEqualTo("must be one of PENDING, PAID, PAYMENT_FAILED, PARTIALLY_REFUNDED, REFUNDED, any");
         assertThat(orderService.receivedNothing()).isTrue();
     }
 

@@ -301,6 +301,30 @@ class StatusCodesIntegrationTest {
                                         g -> refund(g, "/orders/" + ID + "/refund")),
                                 new Case(
                                         "refundOrder",
+                                        413,
+                                        "payload-too-large",
+                                        null,
+                                        g -> get(g, "/orders/" + ID + "/refund")
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofString("{\"lines\":[{\"item\":\""
+                                                        + "x".repeat(17_000) + "\",\"quantity\":1}]}"))),
+                                new Case(
+                                        "refundOrder",
+                                        415,
+                                        "unsupported-media-type",
+                                        null,
+                                        g -> get(g, "/orders/" + ID + "/refund")
+                                                .header("Content-Type", "text/plain")
+                                                .POST(HttpRequest.BodyPublishers.ofString("mug=1"))),
+                                new Case(
+                                        "refundOrder",
+                                        422,
+                                        "idempotency-key-reused",
+                                        Answer.problem(422, "idempotency-key-reused", Map.of()),
+                                        g -> refund(g, "/orders/" + ID + "/refund")
+                                                .header("Idempotency-Key", "refund-1")),
+                                new Case(
+                                        "refundOrder",
                                         500,
                                         "internal-error",
                                         serviceFailed,

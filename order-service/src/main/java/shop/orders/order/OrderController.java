@@ -24,6 +24,7 @@ import shop.orders.order.OrderProblem.PaymentMethodNotDurable;
 import shop.orders.order.OrderProblem.PaymentServiceUnavailable;
 import shop.orders.order.OrderProblem.PriceMismatch;
 import shop.orders.order.OrderProblem.RefundDeclined;
+import shop.orders.order.OrderProblem.RefundExceedsOrder;
 import shop.orders.order.OrderProblem.TooManyPendingOrders;
 import shop.orders.order.OrderProblem.TotalTooLarge;
 import shop.orders.order.OrderProblem.UnknownItem;
@@ -41,8 +42,10 @@ import shop.orders.order.OrderProblem.UnknownItem;
  * or {@code any}), {@code page}, {@code size}, and for admins {@code customer}, or {@code stuck=true}:
  * the orders pending for too long, oldest first (403 for customers).
  * <li>{@code GET /orders/{id}}: 404 unless it is the caller's.
- * <li>{@code POST /orders/{id}/refund}: 409 unless the order is {@code PAID}; 503 when
- * payment-service cannot refund it now.
+ * <li>{@code POST /orders/{id}/refund}: all that is left, or the units of {@code lines}; 400 a bad
+ * body or a line the order has not, 409 unless the order is {@code PAID} or {@code
+ * PARTIALLY_REFUNDED}, more units than are left, or declined; 503 when payment-service cannot
+ * confirm it now (it is kept, and made later).
  * <li>{@code GET /admin/summary}: the operators' summary ({@link OrderSummary}); 403 for customers.
  * </ul>
  */
@@ -50,7 +53,8 @@ public final class OrderController {
 
     private static final String JSON = "application/json";
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
-    private static final Pattern STATUS = Pattern.compile("PENDING|PAID|PAYMENT_FAILED|REFUNDED|any");
+    private static final Pattern STATUS =
+            Pattern.compile("PENDING|PAID|PAYMENT_FAILED|PARTIALLY_REFUNDED|REFUNDED|any");
 
     private final PlaceOrder placeOrder;
     private final OrderQueries queries;
@@ -88,7 +92,8 @@ public final class OrderController {
         QueryParameters query = new QueryParameters(context);
         String status = query.text("status", "PAID");
         if (!STATUS.matcher(status).matches()) {
-            query.invalid("status", "must be one of PENDING, PAID, PAYMENT_FAILED, REFUNDED, any", null);
+            query.invalid(
+                    "status", "must be one of PENDING, PAID, PAYMENT_FAILED, PARTIALLY_REFUNDED, REFUNDED, any", null);
         }
         String customer = context.request().getParam("customer");
         if (customer != null && (customer.isEmpty() || customer.length() > 100)) {
@@ -114,10 +119,19 @@ public final class OrderController {
                 .onFailure(context::fail);
     }
 
-    /** {@code POST /orders/{id}/refund}: takes no body. */
+    /**
+     * {@code POST /orders/{id}/refund}: no body refunds all that is left, {@code {"lines": [...]}}
+     * those units; an {@code Idempotency-Key} names the refund.
+     */
     public void refund(RoutingContext context) {
         Caller caller = InternalAuthentication.caller(context);
-        refunds.refund(caller, context.pathParam("id"))
+        String key = idempotencyKey(context);
+        RefundOrderRequest request = null;
+        if (context.body().length() > 0) {
+            StrictJson.requireJson(context);
+            request = StrictJson.read(context.body().buffer(), RefundOrderRequest.class);
+        }
+        refunds.refund(caller, context.pathParam("id"), request, key)
                 .onSuccess(order -> json(context, 200, OrderView.of(order)))
                 .onFailure(context::fail);
     }
@@ -152,6 +166,8 @@ public final class OrderController {
             case CurrencyMismatch e -> Problem.of(409, "currency-mismatch", detail);
             case OutOfStock e -> Problem.of(409, "out-of-stock", detail).with("lines", e.lines());
             case OrderNotRefundable e -> Problem.of(409, "order-not-refundable", detail);
+            case RefundExceedsOrder e ->
+                Problem.of(409, "refund-exceeds-order", detail).with("lines", e.lines());
             case RefundDeclined e -> Problem.of(409, "refund-declined", detail).with("declineReason", e.reason());
             case IdempotencyKeyReused e -> Problem.of(422, "idempotency-key-reused", detail);
             case PaymentServiceUnavailable e ->

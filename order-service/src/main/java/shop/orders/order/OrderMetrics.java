@@ -17,7 +17,7 @@ final class OrderMetrics {
     OrderMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.refunded = Counter.builder("shop.orders.refunded")
-                .description("Orders refunded")
+                .description("Refunds made, of whole orders or of some of their units")
                 .register(registry);
     }
 
@@ -54,7 +54,7 @@ final class OrderMetrics {
             case PAID -> "paid";
             case PAYMENT_FAILED -> "payment_failed";
             case PENDING -> "pending";
-            case REFUNDED -> "refunded";
+            case PARTIALLY_REFUNDED, REFUNDED -> "refunded";
         };
     }
 }

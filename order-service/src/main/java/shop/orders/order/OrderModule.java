@@ -78,11 +78,21 @@ public final class OrderModule {
                 new TraceContexts(vertx, openTelemetry),
                 clock);
         OrderQueries queries = new OrderQueries(orders, pendingOrders, payments, orderSettings.recovery(), clock);
+        OrderRefunds orderRefunds = new OrderRefunds(pool);
+        Refunds refunds =
+                new Refunds(queries, orders, orderRefunds, payments, metrics, orderSettings.recovery(), clock);
         return new OrderModule(
                 vertx,
-                new OrderController(placeOrder, queries, new Refunds(queries, orders, payments, metrics, clock)),
+                new OrderController(placeOrder, queries, refunds),
                 new PaymentRecovery(
-                        vertx, orders, placeOrder, orderSettings.recovery(), payments.attemptLimit(), clock),
+                        vertx,
+                        orders,
+                        placeOrder,
+                        orderRefunds,
+                        refunds,
+                        orderSettings.recovery(),
+                        payments.attemptLimit(),
+                        clock),
                 new IdempotencyKeyPurge(vertx, keys, orderSettings.idempotency(), clock),
                 pendingOrders,
                 orderSettings.recovery().enabled());

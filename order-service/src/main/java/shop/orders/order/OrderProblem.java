@@ -24,14 +24,14 @@ abstract sealed class OrderProblem extends RuntimeException {
         }
     }
 
+    /** A line asking for more units than there are: {@code available} of them. */
+    record ShortLine(String item, int quantity, long available) {}
+
     /**
      * Some lines ask for more units than are available: nothing was stored, and each such line is
      * named with the units available when the order was refused.
      */
     static final class OutOfStock extends OrderProblem {
-
-        /** A line that could not be filled. */
-        record ShortLine(String item, int quantity, long available) {}
 
         private final List<ShortLine> lines;
 
@@ -110,11 +110,29 @@ abstract sealed class OrderProblem extends RuntimeException {
         }
     }
 
-    /** Only a paid order can be refunded, and only once. */
+    /** Only a paid order can be refunded, until all of it is. */
     static final class OrderNotRefundable extends OrderProblem {
 
         OrderNotRefundable(UUID id, OrderStatus status) {
-            super("Order %s is %s; only a PAID order can be refunded".formatted(id, status));
+            super("Order %s is %s; only a PAID or PARTIALLY_REFUNDED order can be refunded".formatted(id, status));
+        }
+    }
+
+    /**
+     * A refund asks for more units of some lines than are left to refund (refunded already, or
+     * held by a refund on its way): each such line is named with the units left; nothing changed.
+     */
+    static final class RefundExceedsOrder extends OrderProblem {
+
+        private final List<ShortLine> lines;
+
+        RefundExceedsOrder(UUID id, List<ShortLine> lines) {
+            super("Order %s has not that many units left to refund; nothing was refunded".formatted(id));
+            this.lines = List.copyOf(lines);
+        }
+
+        List<ShortLine> lines() {
+            return lines;
         }
     }
 
@@ -124,7 +142,7 @@ abstract sealed class OrderProblem extends RuntimeException {
         private final String reason;
 
         RefundDeclined(UUID id, String reason) {
-            super("The payment processor declined to refund order %s; it stays PAID".formatted(id));
+            super("The payment processor declined to refund order %s; nothing of it was refunded".formatted(id));
             this.reason = reason;
         }
 
@@ -141,11 +159,15 @@ abstract sealed class OrderProblem extends RuntimeException {
         }
     }
 
-    /** payment-service could not complete a refund; nothing changed. */
+    /**
+     * payment-service could not confirm a refund now: it is kept, its units held, and completed as
+     * soon as payment-service can make it.
+     */
     static final class PaymentServiceUnavailable extends OrderProblem {
 
         PaymentServiceUnavailable() {
-            super("The payment service could not complete the refund; nothing was changed, retry later");
+            super("The payment service could not confirm the refund now; it is kept and will be made: look at the"
+                    + " order, or send the same request again with the same Idempotency-Key");
         }
     }
 

@@ -12,7 +12,10 @@ import java.util.List;
 record OrderSummary(
         Instant at, Window lastMinute, Window lastHour, long pendingNow, long stuckNow, String paymentBreaker) {
 
-    /** Orders placed within a window: all of them, and by their status now ({@code declined} is {@code PAYMENT_FAILED}). */
+    /**
+     * Orders placed within a window: all of them, and by their status now ({@code declined} is
+     * {@code PAYMENT_FAILED}, {@code refunded} counts those refunded in part too).
+     */
     record Window(long placed, long paid, long declined, long pending, long refunded) {}
 
     static OrderSummary of(
@@ -36,6 +39,6 @@ record OrderSummary(
                 byStatus[OrderStatus.PAID.ordinal()],
                 byStatus[OrderStatus.PAYMENT_FAILED.ordinal()],
                 byStatus[OrderStatus.PENDING.ordinal()],
-                byStatus[OrderStatus.REFUNDED.ordinal()]);
+                byStatus[OrderStatus.PARTIALLY_REFUNDED.ordinal()] + byStatus[OrderStatus.REFUNDED.ordinal()]);
     }
 }

@@ -31,9 +31,10 @@ import shop.orders.catalog.Stock;
  */
 final class Orders {
 
-    private static final String COLUMNS = """
+    static final String COLUMNS = """
             id, customer, lines, item, quantity, unit_price_minor, amount_minor, currency, status, default_payment_method,
-            charge_id, decline_reason, card_brand, card_last4, refund_id, created_at, updated_at, trace_parent, stock_reserved""";
+            charge_id, decline_reason, card_brand, card_last4, refund_id, created_at, updated_at, trace_parent, stock_reserved,
+            refunded_lines""";
 
     /**
      * {@code item}, {@code quantity} and {@code unit_price_minor} hold the first line, for the
@@ -86,7 +87,7 @@ final class Orders {
             select status, count(*) as last_hour,
                    coalesce(sum(case when created_at >= #{minute} then 1 else 0 end), 0) as last_minute
             from orders
-            where status in ('PENDING', 'PAID', 'PAYMENT_FAILED', 'REFUNDED') and created_at >= #{hour}
+            where status in ('PENDING', 'PAID', 'PAYMENT_FAILED', 'PARTIALLY_REFUNDED', 'REFUNDED') and created_at >= #{hour}
             group by status
             """;
 
@@ -208,7 +209,7 @@ final class Orders {
      * Each product's change once, in the products' order: two transactions that change the same
      * products lock their rows in one order, and never wait for each other.
      */
-    private static List<Map<String, Object>> stockChanges(List<OrderLine> lines, int sign) {
+    static List<Map<String, Object>> stockChanges(List<OrderLine> lines, int sign) {
         TreeMap<String, Long> byItem = new TreeMap<>();
         for (OrderLine line : lines) {
             byItem.merge(line.item(), (long) line.quantity(), Long::sum);
@@ -394,7 +395,7 @@ final class Orders {
         return list;
     }
 
-    private static Order order(Row row) {
+    static Order order(Row row) {
         String currency = row.getString("currency").strip();
         Payment payment = new Payment(
                 uuidOrNull(row, "charge_id"),
@@ -413,7 +414,10 @@ final class Orders {
                 instantOrNull(row, "created_at"),
                 instantOrNull(row, "updated_at"),
                 row.getString("trace_parent"),
-                row.getBoolean("stock_reserved"));
+                row.getBoolean("stock_reserved"),
+                row.getString("refunded_lines") == null
+                        ? List.of()
+                        : OrderLine.fromColumn(row.getString("refunded_lines"), currency));
     }
 
     /** An order's lines; one stored by the version before lines (no {@code lines}) is its one line. */

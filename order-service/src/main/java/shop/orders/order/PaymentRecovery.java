@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Re-drives every {@code PENDING} order until its payment has an outcome: after a timeout, a
+ * Re-drives every {@code PENDING} order until its payment has an outcome, and every requested
+ * refund until payment-service has made it or its processor refused it: after a timeout, a
  * transient processor error, payment-service being down, or this process being killed
  * mid-order. Orders are claimed in batches with row locks ({@code SKIP LOCKED}) that push their
  * next attempt back in the same transaction, so any number of replicas can run it. The push-back
@@ -30,6 +31,8 @@ final class PaymentRecovery {
     private final Vertx vertx;
     private final Orders orders;
     private final PlaceOrder placeOrder;
+    private final OrderRefunds orderRefunds;
+    private final Refunds refunds;
     private final OrderSettings.Recovery settings;
     private final Clock clock;
     private final Backoff backoff;
@@ -44,12 +47,16 @@ final class PaymentRecovery {
             Vertx vertx,
             Orders orders,
             PlaceOrder placeOrder,
+            OrderRefunds orderRefunds,
+            Refunds refunds,
             OrderSettings.Recovery settings,
             Duration attemptLimit,
             Clock clock) {
         this.vertx = vertx;
         this.orders = orders;
         this.placeOrder = placeOrder;
+        this.orderRefunds = orderRefunds;
+        this.refunds = refunds;
         this.settings = settings;
         this.clock = clock;
         this.backoff = settings.backoff();
@@ -78,7 +85,28 @@ final class PaymentRecovery {
                     log.warn("The recovery job could not claim pending orders: {}", failure.toString());
                     return Future.succeededFuture();
                 })
+                .compose(orders -> finishDueRefunds())
+                .recover(failure -> {
+                    log.warn("The recovery job could not claim requested refunds: {}", failure.toString());
+                    return Future.succeededFuture();
+                })
                 .andThen(done -> draining = false);
+    }
+
+    /** One batch of requested refunds whose attempt is due, side by side; one that fails is due again later. */
+    private Future<Void> finishDueRefunds() {
+        return orderRefunds
+                .claimDue(clock.instant(), settings.batchSize(), attemptLimit, backoff)
+                .compose(batch -> Future.join(batch.stream()
+                                .map(refund -> refunds.finish(refund)
+                                        .onFailure(failure -> log.warn(
+                                                "Finishing refund {} of order {} failed; it stays requested: {}",
+                                                refund.id(),
+                                                refund.orderId(),
+                                                failure.toString())))
+                                .toList())
+                        .<Void>mapEmpty()
+                        .recover(someFailed -> Future.succeededFuture()));
     }
 
     /** One batch; the next at once while batches come back full and there is room in flight. */

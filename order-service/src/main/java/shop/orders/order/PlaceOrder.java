@@ -210,10 +210,11 @@ final class PlaceOrder {
      * order was refused, and every line fit now, each is named: the order could not be filled.
      */
     private static OutOfStock outOfStock(Order order, Map<String, Long> available) {
-        List<OutOfStock.ShortLine> lines = new ArrayList<>();
-        List<OutOfStock.ShortLine> every = new ArrayList<>();
+        List<OrderProblem.ShortLine> lines = new ArrayList<>();
+        List<OrderProblem.ShortLine> every = new ArrayList<>();
         for (OrderLine line : order.lines()) {
-            var asked = new OutOfStock.ShortLine(line.item(), line.quantity(), available.getOrDefault(line.item(), 0L));
+            var asked =
+                    new OrderProblem.ShortLine(line.item(), line.quantity(), available.getOrDefault(line.item(), 0L));
             every.add(asked);
             if (asked.quantity() > asked.available()) {
                 lines.add(asked);

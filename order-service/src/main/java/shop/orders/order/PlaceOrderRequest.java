@@ -123,7 +123,7 @@ record PlaceOrderRequest(
         }
     }
 
-    private static void checkItem(String field, @Nullable String item, List<Problem.FieldError> errors) {
+    static void checkItem(String field, @Nullable String item, List<Problem.FieldError> errors) {
         if (item == null || item.isBlank()) {
             errors.add(new Problem.FieldError(field, "must not be blank"));
         } else if (item.length() > 100) {
@@ -139,7 +139,7 @@ record PlaceOrderRequest(
         }
     }
 
-    private static void checkQuantity(String field, @Nullable Integer quantity, List<Problem.FieldError> errors) {
+    static void checkQuantity(String field, @Nullable Integer quantity, List<Problem.FieldError> errors) {
         if (quantity != null && quantity < 1) {
             errors.add(new Problem.FieldError(field, "must be greater than or equal to 1"));
         } else if (quantity != null && quantity > 1000) {

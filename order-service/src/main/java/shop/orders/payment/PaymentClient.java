@@ -17,6 +17,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +51,12 @@ public final class PaymentClient {
     private static final Logger log = LoggerFactory.getLogger(PaymentClient.class);
     private static final String JSON = "application/json";
     private static final String PROCESSOR_UNAVAILABLE = "urn:shop:problem:processor-unavailable";
-    private static final String REFUND_DECLINED = "urn:shop:problem:refund-declined";
+    /**
+     * The processor would not refund, or payment-service would not let the refunds go over the
+     * charge: the refund was not made, and will not be by asking again.
+     */
+    private static final Set<String> REFUND_REFUSED =
+            Set.of("urn:shop:problem:refund-declined", "urn:shop:problem:refund-exceeds-charge");
 
     private final Vertx vertx;
     private final HttpClientAgent http;
@@ -66,7 +73,7 @@ public final class PaymentClient {
             String currency,
             @Nullable String paymentMethod) {}
 
-    private record RefundRequest(UUID orderId) {}
+    private record RefundRequest(UUID orderId, UUID refundId, BigDecimal amount) {}
 
     public PaymentClient(
             Vertx vertx,
@@ -142,22 +149,25 @@ public final class PaymentClient {
     }
 
     /**
-     * Refunds an order's whole charge, keyed by its id; fails with {@link RefundDeclined} when the
-     * processor refuses it, and with {@link PaymentsUnavailable} when it is not known to be done.
+     * Refunds {@code amount} of an order's charge as the refund {@code refundId} (its idempotency
+     * key at payment-service); fails with {@link RefundDeclined} when the processor refuses it, and
+     * with {@link PaymentsUnavailable} when it is not known to be done.
      */
-    public Future<Transaction> refund(UUID orderId, String customer) {
+    public Future<Transaction> refund(UUID orderId, String customer, UUID refundId, Money amount) {
         return call(
                         "/refunds",
                         customer,
-                        StrictJson.write(new RefundRequest(orderId)),
+                        StrictJson.write(new RefundRequest(orderId, refundId, amount.amount())),
                         attemptLimit().toMillis())
                 .transform(done -> {
                     if (done.succeeded() && done.result().status() / 100 == 2) {
                         return Future.succeededFuture(
                                 transactionOf(done.result().body()));
                     }
-                    if (done.succeeded() && REFUND_DECLINED.equals(problemType(done.result()))) {
-                        String reason = done.result().body().toJsonObject().getString("declineReason", "declined");
+                    if (done.succeeded()
+                            && REFUND_REFUSED.contains(Objects.requireNonNullElse(problemType(done.result()), ""))) {
+                        String reason =
+                                done.result().body().toJsonObject().getString("declineReason", "amount_exceeds_charge");
                         log.warn("The refund of order {} was declined by the payment processor: {}", orderId, reason);
                         return Future.failedFuture(new RefundDeclined(reason));
                     }

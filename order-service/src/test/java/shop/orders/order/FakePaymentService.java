@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -131,9 +132,40 @@ final class FakePaymentService implements AutoCloseable {
                             .put("declineReason", "charge_disputed"));
             return;
         }
+        // As payment-service does: a refund is made once under its id, never more than the charge.
         String orderId = body.getString("orderId");
-        JsonObject refund = refunds.computeIfAbsent(orderId, id -> transaction(id, "REFUND", 1, true, null, "4242"));
-        send(request, 201, refund);
+        String refundId = body.getString("refundId");
+        JsonObject earlier = refunds.get(refundId);
+        if (earlier != null) {
+            send(request, 200, earlier);
+            return;
+        }
+        BigDecimal asked = new BigDecimal(body.getValue("amount").toString());
+        synchronized (refunds) {
+            BigDecimal charged =
+                    new BigDecimal(charges.get(orderId).getValue("amount").toString());
+            BigDecimal refunded = refundsMade(UUID.fromString(orderId)).stream()
+                    .map(BigDecimal::new)
+                    .reduce(BigDecimal.ZERO, BigDecimal::add);
+            if (refunded.add(asked).compareTo(charged) > 0) {
+                send(request, 409, new JsonObject().put("type", "urn:shop:problem:refund-exceeds-charge"));
+                return;
+            }
+            JsonObject refund = transaction(orderId, "REFUND", body.getValue("amount"), true, null, "4242")
+                    .put("id", refundId);
+            refunds.put(refundId, refund);
+            send(request, 201, refund);
+        }
+    }
+
+    /** The amounts of the refunds made of an order's charge, with two decimals ({@code "25.00"}). */
+    List<String> refundsMade(UUID orderId) {
+        return refunds.values().stream()
+                .filter(refund -> refund.getString("orderId").equals(orderId.toString()))
+                .map(refund -> new BigDecimal(refund.getValue("amount").toString())
+                        .setScale(2)
+                        .toPlainString())
+                .toList();
     }
 
     private static JsonObject transaction(

@@ -82,7 +82,8 @@ class OrderRefusalsTest {
                 new TraceContexts(runtime.vertx(), OpenTelemetry.noop()),
                 clock);
         queries = new OrderQueries(orders, pending, payments, orderSettings.recovery(), clock);
-        refunds = new Refunds(queries, orders, payments, metrics, clock);
+        refunds = new Refunds(
+                queries, orders, new OrderRefunds(pool), payments, metrics, orderSettings.recovery(), clock);
     }
 
     @AfterAll
@@ -142,7 +143,8 @@ class OrderRefusalsTest {
     @Test
     void refusesAMalformedOrderIdWithAFailedFuture() {
         assertThat(refusal(() -> queries.find(GREGOR, "not-a-uuid"))).isInstanceOf(OrderNotFound.class);
-        assertThat(refusal(() -> refunds.refund(GREGOR, "not-a-uuid"))).isInstanceOf(OrderNotFound.class);
+        assertThat(refusal(() -> refunds.refund(GREGOR, "not-a-uuid", null, null)))
+                .isInstanceOf(OrderNotFound.class);
     }
 
     @Test

@@ -671,6 +671,139 @@ class OrderServiceIntegrationTest {
         }
     }
 
+    /**
+     * Units of an order refunded in parts, each once, at the prices it was placed at: the order is
+     * PARTIALLY_REFUNDED until every unit is, and each refund's units go back to stock.
+     */
+    @Test
+    void refundsChosenUnitsEachOnceAtTheirUnitPricesAndPutsThemBackInStock() throws Exception {
+        TestDatabase own = ownDatabase("orders_partial_refunds");
+        RunningService shop = start(settings(own));
+        try {
+            var placed = place(
+                    shop,
+                    "Gregor",
+                    "{\"lines\":[{\"item\":\"cap\",\"quantity\":2},{\"item\":\"mug\",\"quantity\":3}]}",
+                    null);
+            assertThat(placed.json().getString("status")).isEqualTo("PAID");
+            String id = placed.id();
+            Map<String, Long> before = available(shop);
+
+            String twoMugs = "{\"lines\":[{\"item\":\"mug\",\"quantity\":2}]}";
+            var part = refund(shop, id, twoMugs, "refund-1");
+            assertThat(part.status()).isEqualTo(200);
+            JsonObject order = part.json();
+            assertThat(order.getString("status")).isEqualTo("PARTIALLY_REFUNDED");
+            assertThat(order.getBoolean("success")).isTrue();
+            assertThat(order.getJsonArray("lines").getJsonObject(1).getInteger("refunded"))
+                    .isEqualTo(2);
+            assertThat(new BigDecimal(
+                            order.getJsonObject("refund").getValue("amount").toString()))
+                    .isEqualByComparingTo("25.00");
+            assertThat(available(shop).get("mug")).isEqualTo(before.get("mug") + 2);
+
+            var again = refund(shop, id, twoMugs, "refund-1");
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.json().getJsonObject("refund").getString("id"))
+                    .isEqualTo(order.getJsonObject("refund").getString("id"));
+            assertThat(refund(shop, id, "{\"lines\":[{\"item\":\"mug\",\"quantity\":1}]}", "refund-1")
+                            .type())
+                    .isEqualTo("urn:shop:problem:idempotency-key-reused");
+            assertThat(payments.refundsMade(UUID.fromString(id))).containsExactly("25.00");
+
+            var tooMany = refund(shop, id, twoMugs, null);
+            assertThat(tooMany.status()).isEqualTo(409);
+            assertThat(tooMany.type()).isEqualTo("urn:shop:problem:refund-exceeds-order");
+            assertThat(tooMany.json().getJsonArray("lines"))
+                    .containsExactly(new JsonObject()
+                            .put("item", "mug")
+                            .put("quantity", 2)
+                            .put("available", 1));
+            var notOrdered = refund(shop, id, "{\"lines\":[{\"item\":\"hoodie\",\"quantity\":1}]}", null);
+            assertThat(notOrdered.status()).isEqualTo(400);
+            assertThat(notOrdered.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+                    .isEqualTo("lines.0.item");
+            for (String bad : List.of(
+                    "{}",
+                    "{\"lines\":[]}",
+                    "{\"lines\":[{\"item\":\"mug\",\"quantity\":0}]}",
+                    "{\"lines\":[{\"item\":\"mug\",\"quantity\":1},{\"item\":\"mug\",\"quantity\":1}]}")) {
+                assertThat(refund(shop, id, bad, null).status()).as(bad).isEqualTo(400);
+            }
+
+            var rest = refund(shop, id, null, null);
+            assertThat(rest.status()).isEqualTo(200);
+            assertThat(rest.json().getString("status")).isEqualTo("REFUNDED");
+            assertThat(rest.json().getBoolean("success")).isFalse();
+            assertThat(new BigDecimal(rest.json()
+                            .getJsonObject("refund")
+                            .getValue("amount")
+                            .toString()))
+                    .isEqualByComparingTo("77.50");
+            assertThat(payments.refundsMade(UUID.fromString(id))).containsExactlyInAnyOrder("25.00", "52.50");
+            assertThat(available(shop))
+                    .containsEntry("mug", before.get("mug") + 3)
+                    .containsEntry("cap", before.get("cap") + 2);
+            assertThat(refund(shop, id, null, null).type()).isEqualTo("urn:shop:problem:order-not-refundable");
+            assertEveryUnitAccountedFor(own);
+        } finally {
+            stop(shop);
+        }
+    }
+
+    /**
+     * Refunds race: of the same units, each unit is refunded once; of different lines, all are
+     * made while there are units left.
+     */
+    @Test
+    void refundsEachUnitOnceWhenRefundsRace() throws Exception {
+        TestDatabase own = ownDatabase("orders_refund_races");
+        RunningService shop = start(settings(own).with("SHOP_MAX_IN_FLIGHT", "0"));
+        try {
+            String same = place(shop, "Gregor", "{\"item\":\"mug\",\"quantity\":3}", null)
+                    .id();
+            List<Callable<Answer>> sameUnits = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sameUnits.add(() -> refund(shop, same, "{\"lines\":[{\"item\":\"mug\",\"quantity\":1}]}", null));
+            }
+            String different = place(
+                            shop,
+                            "Gregor",
+                            "{\"lines\":[{\"item\":\"t-shirt\",\"quantity\":1},{\"item\":\"hoodie\",\"quantity\":1},"
+                                    + "{\"item\":\"mug\",\"quantity\":1},{\"item\":\"cap\",\"quantity\":1},"
+                                    + "{\"item\":\"sticker\",\"quantity\":1}]}",
+                            null)
+                    .id();
+            List<Callable<Answer>> differentLines = new ArrayList<>();
+            for (String item : List.of("t-shirt", "hoodie", "mug", "cap", "sticker")) {
+                differentLines.add(() ->
+                        refund(shop, different, "{\"lines\":[{\"item\":\"" + item + "\",\"quantity\":1}]}", null));
+            }
+            List<Integer> sameStatuses = new ArrayList<>();
+            List<Integer> differentStatuses = new ArrayList<>();
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Answer>> first = pool.invokeAll(sameUnits);
+                List<Future<Answer>> second = pool.invokeAll(differentLines);
+                for (Future<Answer> answer : first) {
+                    sameStatuses.add(answer.get().status());
+                }
+                for (Future<Answer> answer : second) {
+                    differentStatuses.add(answer.get().status());
+                }
+            }
+            assertThat(sameStatuses).containsOnly(200, 409);
+            assertThat(sameStatuses.stream().filter(status -> status == 200)).hasSize(3);
+            assertThat(payments.refundsMade(UUID.fromString(same))).hasSize(3);
+            assertThat(get(shop, same).getString("status")).isEqualTo("REFUNDED");
+            assertThat(differentStatuses).containsOnly(200);
+            assertThat(get(shop, different).getString("status")).isEqualTo("REFUNDED");
+            assertThat(payments.refundsMade(UUID.fromString(different))).hasSize(5);
+            assertEveryUnitAccountedFor(own);
+        } finally {
+            stop(shop);
+        }
+    }
+
     @Test
     void summarizesTheLastMinuteAndTheBreakerForAdminsOnly() {
         JsonObject before = summary().json();
@@ -745,14 +878,25 @@ class OrderServiceIntegrationTest {
     }
 
     @Test
-    void answers503WhenPaymentServiceCannotRefundAndChangesNothing() {
-        String paid = place("Gregor", "{\"item\":\"cap\"}", null).id();
+    void answers503WhenPaymentServiceCannotConfirmARefundAndMakesItOnceItCan() throws Exception {
+        String paid = place("Gregor", "{\"item\":\"cap\",\"quantity\":2}", null).id();
         payments.mode = FakePaymentService.Mode.UNAVAILABLE;
         var refused = post("Gregor", "/orders/" + paid + "/refund");
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.type()).isEqualTo("urn:shop:problem:payment-service-unavailable");
         assertThat(refused.header("Retry-After")).isNotNull();
         assertThat(get("Gregor", "/orders/" + paid).json().getString("status")).isEqualTo("PAID");
+        assertThat(count("select count(*) from refunds where status = 'REQUESTED' and order_id = '" + paid + "'"))
+                .as("kept, its units held")
+                .isEqualTo(1);
+        var meanwhile = send(request("/orders/" + paid + "/refund", "Gregor")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"lines\":[{\"item\":\"cap\",\"quantity\":1}]}")));
+        assertThat(meanwhile.type()).as("no unit refunded twice").isEqualTo("urn:shop:problem:refund-exceeds-order");
+
+        payments.mode = FakePaymentService.Mode.NORMAL;
+        awaitStatus("Gregor", paid, "REFUNDED");
+        assertThat(payments.refundsMade(UUID.fromString(paid))).containsExactly("40.00");
     }
 
     @Test
@@ -1147,6 +1291,22 @@ class OrderServiceIntegrationTest {
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    private Answer refund(RunningService target, String id, String body, String idempotencyKey) {
+        var request = request(target, "/orders/" + id + "/refund", "Gregor");
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request.POST(
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private JsonObject get(RunningService target, String id) {
+        return send(request(target, "/orders/" + id, "Gregor").GET()).json();
+    }
+
     private Answer setPrice(RunningService target, String authorization, String item, String body) {
         return send(request(target, "/products/" + item + "/price", null)
                 .header("Authorization", authorization)
@@ -1181,19 +1341,25 @@ class OrderServiceIntegrationTest {
     }
 
     /**
-     * For every product: available + the units pending and paid orders took = the units ever
-     * added, and available is not below 0 (a failed or refunded order put its units back).
+     * For every product: available + the units orders took and kept = the units ever added, and
+     * available is not below 0 (a failed payment put every unit back, a refund its own).
      */
     private static void assertEveryUnitAccountedFor(TestDatabase db) throws Exception {
         Map<String, Long> taken = new HashMap<>();
         try (Connection connection = db.connect();
                 ResultSet rows = connection
                         .createStatement()
-                        .executeQuery(
-                                "select lines, currency from orders where stock_reserved and status in ('PENDING', 'PAID')")) {
+                        .executeQuery("select lines, refunded_lines, currency from orders"
+                                + " where stock_reserved and status <> 'PAYMENT_FAILED'")) {
             while (rows.next()) {
-                for (OrderLine line : OrderLine.fromColumn(rows.getString("lines"), rows.getString("currency"))) {
+                String currency = rows.getString("currency");
+                for (OrderLine line : OrderLine.fromColumn(rows.getString("lines"), currency)) {
                     taken.merge(line.item(), (long) line.quantity(), Long::sum);
+                }
+                String refunded = rows.getString("refunded_lines");
+                for (OrderLine line :
+                        refunded == null ? List.<OrderLine>of() : OrderLine.fromColumn(refunded, currency)) {
+                    taken.merge(line.item(), (long) -line.quantity(), Long::sum);
                 }
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import shop.defaults.Money;
@@ -24,16 +25,29 @@ class OrderTest {
     }
 
     @Test
-    void movesFromPendingToPaidToRefunded() {
-        Order paid = Order.place("Gregor", List.of(OrderLine.of(tShirt, 1)), false, now, null)
+    void movesFromPendingToPaidToPartiallyRefundedToRefunded() {
+        Product mug = new Product("mug", "Mug", new Money(1250, "USD"));
+        Order paid = Order.place("Gregor", List.of(OrderLine.of(tShirt, 1), OrderLine.of(mug, 3)), false, now, null)
                 .markPaid(charge(), now);
         assertThat(paid.status()).isEqualTo(OrderStatus.PAID);
         assertThat(paid.payment().cardLast4()).isEqualTo("4242");
-        UUID refund = UUID.randomUUID();
-        Order refunded = paid.markRefunded(refund, now);
+        assertThat(paid.unitsLeft()).containsExactly(Map.entry("t-shirt", 1), Map.entry("mug", 3));
+
+        UUID first = UUID.randomUUID();
+        Order part = paid.withRefund(List.of(OrderLine.of(mug, 2)), first, now);
+        assertThat(part.status()).isEqualTo(OrderStatus.PARTIALLY_REFUNDED);
+        assertThat(part.payment().refundId()).isEqualTo(first);
+        assertThat(part.unitsLeft()).containsExactly(Map.entry("t-shirt", 1), Map.entry("mug", 1));
+        assertThat(part.refundedAmount()).isEqualTo(new Money(2500, "USD"));
+
+        UUID last = UUID.randomUUID();
+        Order refunded = part.withRefund(List.of(OrderLine.of(tShirt, 1), OrderLine.of(mug, 1)), last, now);
         assertThat(refunded.status()).isEqualTo(OrderStatus.REFUNDED);
-        assertThat(refunded.payment().refundId()).isEqualTo(refund);
+        assertThat(refunded.payment().refundId()).isEqualTo(last);
         assertThat(refunded.payment().chargeId()).isEqualTo(paid.payment().chargeId());
+        assertThat(refunded.refundedAmount()).isEqualTo(refunded.amount());
+        assertThatThrownBy(() -> refunded.withRefund(List.of(OrderLine.of(mug, 1)), UUID.randomUUID(), now))
+                .isInstanceOf(OrderProblem.OrderNotRefundable.class);
     }
 
     @Test
@@ -55,10 +69,11 @@ class OrderTest {
     @Test
     void refusesToRefundAnOrderThatIsNotPaid() {
         Order pending = Order.place("Gregor", List.of(OrderLine.of(tShirt, 1)), false, now, null);
-        assertThatThrownBy(() -> pending.markRefunded(UUID.randomUUID(), now))
+        List<OrderLine> one = List.of(OrderLine.of(tShirt, 1));
+        assertThatThrownBy(() -> pending.withRefund(one, UUID.randomUUID(), now))
                 .isInstanceOf(OrderProblem.OrderNotRefundable.class);
         Order failed = pending.markFailed(refusal(), now);
-        assertThatThrownBy(() -> failed.markRefunded(UUID.randomUUID(), now))
+        assertThatThrownBy(() -> failed.withRefund(one, UUID.randomUUID(), now))
                 .isInstanceOf(OrderProblem.OrderNotRefundable.class);
     }
 

@@ -19,5 +19,9 @@ public interface PaymentProcessor {
 
     Future<ProcessorOutcome> charge(UUID orderId, String token, Money amount);
 
-    Future<ProcessorOutcome> refund(UUID orderId, Money amount);
+    /**
+     * Refunds {@code amount} of an order's charge, of which {@code left} is not refunded yet; a
+     * refund is keyed by its {@code refundId}.
+     */
+    Future<ProcessorOutcome> refund(UUID orderId, UUID refundId, Money amount, Money left);
 }

@@ -28,6 +28,7 @@ public final class SimulatedProcessor implements PaymentProcessor {
     private static final Future<ProcessorOutcome> CARD_DECLINED = declined("card_declined");
     private static final Future<ProcessorOutcome> NO_FUNDS = declined("insufficient_funds");
     private static final Future<ProcessorOutcome> INCORRECT_NUMBER = declined("incorrect_number");
+    private static final Future<ProcessorOutcome> OVER_WHAT_IS_LEFT = declined("amount_exceeds_charge");
     private static final Future<ProcessorOutcome> PROCESSING_ERROR =
             Future.succeededFuture(new ProcessorOutcome.Unavailable("processing_error"));
 
@@ -67,9 +68,12 @@ public final class SimulatedProcessor implements PaymentProcessor {
         return PROCESSING_ERROR;
     }
 
+    /** Any part of a charge, as often as asked, but never more than is left of it. */
     @Override
-    public Future<ProcessorOutcome> refund(UUID orderId, Money amount) {
-        return APPROVED;
+    public Future<ProcessorOutcome> refund(UUID orderId, UUID refundId, Money amount, Money left) {
+        return amount.minorUnits() <= left.minorUnits() && amount.currency().equals(left.currency())
+                ? APPROVED
+                : OVER_WHAT_IS_LEFT;
     }
 
     static boolean passesLuhnCheck(String number) {

@@ -13,6 +13,7 @@ sealed interface PaymentProblem
         permits PaymentProblem.ChargeConflict,
                 PaymentProblem.NothingToRefund,
                 PaymentProblem.RefundDeclined,
+                PaymentProblem.RefundExceedsCharge,
                 PaymentProblem.ProcessorUnavailable,
                 PaymentProblem.NotOrderService,
                 PaymentProblem.AdminOnly {
@@ -40,6 +41,18 @@ sealed interface PaymentProblem
     }
 
     /** The processor declined to refund the charge; nothing was recorded, and the charge stands. */
+    /** A refund for more than is left of the charge: nothing changed. */
+    final class RefundExceedsCharge extends RuntimeException implements PaymentProblem {
+
+        RefundExceedsCharge(UUID orderId) {
+            super(
+                    "The refunds of order %s would add up to more than its charge".formatted(orderId),
+                    null,
+                    false,
+                    false);
+        }
+    }
+
     final class RefundDeclined extends RuntimeException implements PaymentProblem {
 
         private final String reason;

@@ -1,6 +1,7 @@
 package shop.payments.transaction;
 
 import io.vertx.core.Future;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -93,38 +94,99 @@ class PaymentService {
         });
     }
 
-    Future<Result> refund(UUID orderId) {
+    /**
+     * Refunds {@code amount} of an order's charge (null: all that is left), under {@code refundId}
+     * (null: the whole rest, once per order, as the version before refunds in parts asked). The
+     * refund is claimed first, its amount taken from what is left of the charge in the same
+     * transaction (the database refuses more than is left), then the processor is asked and its
+     * answer recorded; a refund it does not make is undone, and may be asked for again. The same
+     * key again answers the refund made, or finishes its claim.
+     */
+    Future<Result> refund(UUID orderId, @Nullable UUID refundId, @Nullable BigDecimal amount) {
+        UUID key = refundId == null ? Transactions.WHOLE : refundId;
         return transactions.ofOrder(orderId).compose(recorded -> {
-            if (recorded.refund() != null) {
-                return Future.succeededFuture(new Result(recorded.refund(), false));
+            Transaction earlier = recorded.refunds().get(key);
+            if (earlier != null) {
+                Transaction charge = Objects.requireNonNull(recorded.charge(), "a refund has its charge");
+                if (amount != null && earlier.amount().amount().compareTo(amount) != 0) {
+                    return Future.failedFuture(
+                            new ChargeConflict(orderId, earlier.amount(), requested(amount, charge)));
+                }
+                // Its claim took its amount already: what was left before it is that much more.
+                return finishRefund(earlier, charge, recorded.left().plus(earlier.amount()))
+                        .map(refund -> new Result(refund, false));
             }
             Transaction charge = recorded.charge();
-            if (charge == null || !charge.succeeded()) {
+            if (charge == null || !charge.succeeded() || recorded.left().minorUnits() == 0) {
                 return Future.failedFuture(new NothingToRefund(orderId));
             }
-            return processor.refund(orderId, charge.amount()).compose(outcome -> {
-                if (outcome instanceof ProcessorOutcome.Unavailable(String reason)) {
-                    metrics.processorUnavailable(Transaction.Type.REFUND);
-                    return Future.failedFuture(new ProcessorUnavailable(reason));
-                }
-                if (outcome instanceof ProcessorOutcome.Declined(String reason)) {
-                    log.warn("The processor declined to refund order {}: {}", orderId, reason);
-                    return Future.failedFuture(new RefundDeclined(orderId, reason));
-                }
-                // A charge paid with a token has a brand but no last four: the refund shows what the charge shows.
-                Card card = new Card(
-                        Objects.requireNonNullElse(charge.cardBrand(), ""),
-                        Objects.requireNonNullElse(charge.cardLast4(), ""));
-                return storeRefund(transaction(
-                        orderId,
-                        Transaction.Type.REFUND,
-                        Transaction.Status.SUCCEEDED,
-                        charge.amount(),
-                        null,
-                        card,
-                        null));
-            });
+            Money asked = amount == null ? recorded.left() : requested(amount, charge);
+            // A charge paid with a token has a brand but no last four: the refund shows what the charge shows.
+            Card card = new Card(
+                    Objects.requireNonNullElse(charge.cardBrand(), ""),
+                    Objects.requireNonNullElse(charge.cardLast4(), ""));
+            Transaction claim = transaction(
+                    refundId == null ? UUID.randomUUID() : refundId,
+                    orderId,
+                    Transaction.Type.REFUND,
+                    Transaction.Status.PROCESSING,
+                    asked,
+                    null,
+                    card,
+                    null);
+            Money leftBefore = recorded.left();
+            return transactions
+                    .claimRefund(claim, key, charge.id())
+                    .compose(claimed -> claimed
+                            // A concurrent request under the same key claimed it first: finish that one.
+                            ? finishRefund(claim, charge, leftBefore).map(refund -> new Result(refund, true))
+                            : refund(orderId, refundId, amount));
         });
+    }
+
+    /** An amount asked for in the charge's currency. */
+    private static Money requested(BigDecimal amount, Transaction charge) {
+        return Money.of(amount, charge.amount().currency());
+    }
+
+    /**
+     * Asks the processor to make a claimed refund ({@code leftBefore}: what the charge had left
+     * before the claim took its amount) and records its answer: made, or undone.
+     */
+    private Future<Transaction> finishRefund(Transaction refund, Transaction charge, Money leftBefore) {
+        if (!refund.isProcessing()) {
+            return Future.succeededFuture(refund);
+        }
+        return processor
+                .refund(refund.orderId(), refund.id(), refund.amount(), leftBefore)
+                .compose(outcome -> switch (outcome) {
+                    case ProcessorOutcome.Approved() -> {
+                        Transaction made = refund.settled(Transaction.Status.SUCCEEDED, null);
+                        yield transactions.settle(made).map(won -> {
+                            if (won) {
+                                log.info("REFUND of order {}: {}", made.orderId(), made.amount());
+                                metrics.settled(made);
+                            }
+                            return made;
+                        });
+                    }
+                    case ProcessorOutcome.Declined(String reason) -> {
+                        log.warn(
+                                "The processor declined to refund {} of order {}: {}",
+                                refund.amount(),
+                                refund.orderId(),
+                                reason);
+                        yield transactions
+                                .dropRefundClaim(refund, charge.id())
+                                .compose(dropped -> Future.failedFuture(new RefundDeclined(refund.orderId(), reason)));
+                    }
+                    case ProcessorOutcome.Unavailable(String reason) -> {
+                        metrics.processorUnavailable(Transaction.Type.REFUND);
+                        yield transactions
+                                .dropRefundClaim(refund, charge.id())
+                                .compose(dropped -> Future.failedFuture(new ProcessorUnavailable(reason)));
+                    }
+                });
     }
 
     Future<List<Transaction>> list(@Nullable UUID orderId, int page, int size) {
@@ -190,21 +252,19 @@ class PaymentService {
         metrics.settled(settled);
     }
 
-    /** Stores a refund the processor made, or returns the one a concurrent request stored first. */
-    private Future<Result> storeRefund(Transaction refund) {
-        return transactions.insert(refund).compose(stored -> {
-            if (!stored) {
-                return transactions
-                        .ofOrder(refund.orderId())
-                        .map(recorded -> new Result(Objects.requireNonNull(recorded.refund()), false));
-            }
-            log.info("REFUND of order {}: {}", refund.orderId(), refund.amount());
-            metrics.settled(refund);
-            return Future.succeededFuture(new Result(refund, true));
-        });
+    private Transaction transaction(
+            UUID orderId,
+            Transaction.Type type,
+            Transaction.Status status,
+            Money amount,
+            @Nullable String declineReason,
+            Card card,
+            @Nullable String processorToken) {
+        return transaction(UUID.randomUUID(), orderId, type, status, amount, declineReason, card, processorToken);
     }
 
     private Transaction transaction(
+            UUID id,
             UUID orderId,
             Transaction.Type type,
             Transaction.Status status,
@@ -214,7 +274,7 @@ class PaymentService {
             @Nullable String processorToken) {
         // Microseconds: what both databases keep, so an answer shows the same instant as a later read.
         return new Transaction(
-                UUID.randomUUID(),
+                id,
                 orderId,
                 type,
                 status,

@@ -21,6 +21,7 @@ import shop.payments.transaction.PaymentProblem.NotOrderService;
 import shop.payments.transaction.PaymentProblem.NothingToRefund;
 import shop.payments.transaction.PaymentProblem.ProcessorUnavailable;
 import shop.payments.transaction.PaymentProblem.RefundDeclined;
+import shop.payments.transaction.PaymentProblem.RefundExceedsCharge;
 
 /**
  * Charges and refunds, for order-service only (403 for any other caller), and the list of
@@ -55,12 +56,16 @@ public final class TransactionController {
                 .onFailure(context::fail);
     }
 
-    /** {@code POST /refunds}: 201 new, 200 repeated, 400, 403, 409 {@code nothing-to-refund} or {@code refund-declined}, 503 processor. */
+    /**
+     * {@code POST /refunds}: 201 new, 200 repeated, 400, 403, 409 {@code nothing-to-refund},
+     * {@code refund-exceeds-charge}, {@code charge-conflict} (the same refund id for another
+     * amount) or {@code refund-declined}, 503 processor.
+     */
     public void refund(RoutingContext context) {
         requireOrderService(context);
         StrictJson.requireJson(context);
         RefundRequest request = StrictJson.read(context.body().buffer(), RefundRequest.class);
-        payments.refund(request.orderId())
+        payments.refund(request.orderId(), request.refundId(), request.amount())
                 .onSuccess(result -> answer(context, result))
                 .onFailure(context::fail);
     }
@@ -92,6 +97,7 @@ public final class TransactionController {
         return switch (problem) {
             case ChargeConflict e -> Problem.of(409, "charge-conflict", e.getMessage());
             case NothingToRefund e -> Problem.of(409, "nothing-to-refund", e.getMessage());
+            case RefundExceedsCharge e -> Problem.of(409, "refund-exceeds-charge", e.getMessage());
             case RefundDeclined e ->
                 Problem.of(409, "refund-declined", e.getMessage()).with("declineReason", e.reason());
             case NotOrderService e -> Problem.of(403, "forbidden", e.getMessage());

@@ -19,24 +19,45 @@ import shop.defaults.Database;
 import shop.defaults.Money;
 
 /**
- * The transactions table. One charge and one refund per order at most: the unique constraint on
- * {@code (order_id, type)} decides which of two racing requests creates one, and the loser's
- * insert does nothing ({@code on conflict do nothing}, which H2 in PostgreSQL mode also speaks;
+ * The transactions table. One charge per order at most, and one refund per request key: the
+ * unique constraint on {@code (order_id, type, request_key)} decides which of two racing requests
+ * creates one (a charge's key is always {@link #WHOLE}), and the loser's insert does nothing ({@code on conflict do nothing}, which H2 in PostgreSQL mode also speaks;
  * neither database is asked for {@code returning}, which H2 lacks: an insert that happened
  * stored exactly the values it was given). The statements are prepared once per pool.
  */
 class Transactions {
+
+    /**
+     * The request key of a charge (one per order), and of a refund of the whole rest asked without
+     * an id of its own (once per order).
+     */
+    static final UUID WHOLE = new UUID(0, 0);
 
     private static final String COLUMNS = """
             id, order_id, type, status, amount_minor, currency, decline_reason, card_brand, card_last4,
             processor_token, created_at""";
 
     private static final String INSERT = """
-            insert into transactions (%s)
+            insert into transactions (%s, request_key)
             values (#{id}, #{orderId}, #{type}, #{status}, #{amountMinor}, #{currency}, #{declineReason},
-                    #{cardBrand}, #{cardLast4}, #{processorToken}, #{createdAt})
+                    #{cardBrand}, #{cardLast4}, #{processorToken}, #{createdAt}, #{requestKey})
             on conflict do nothing
             """.formatted(COLUMNS);
+
+    /** The check that keeps a charge's refunds within it. */
+    private static final String REFUNDS_WITHIN_CHARGE = "transactions_refunds_within_charge";
+
+    private static final String TAKE_FROM_CHARGE = """
+            update transactions set refunded_minor = refunded_minor + #{amountMinor} where id = #{chargeId}
+            """;
+
+    private static final String GIVE_BACK_TO_CHARGE = """
+            update transactions set refunded_minor = refunded_minor - #{amountMinor} where id = #{chargeId}
+            """;
+
+    private static final String DROP_CLAIM = """
+            delete from transactions where id = #{id} and status = 'PROCESSING'
+            """;
 
     private static final String SETTLE = """
             update transactions set status = #{status}, decline_reason = #{declineReason}
@@ -46,11 +67,14 @@ class Transactions {
     private final Pool pool;
     private final SqlTemplate<Transaction, SqlResult<Void>> insert;
     private final SqlTemplate<Transaction, SqlResult<Void>> settle;
-    private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> ofOrder;
+    private final SqlTemplate<Map<String, Object>, RowSet<Row>> ofOrder;
     private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> page;
     private final SqlTemplate<Map<String, Object>, RowSet<Transaction>> pageOfOrder;
     private final Database.Statement claimInTransaction;
     private final Database.Statement settleInTransaction;
+    private final Database.Statement takeFromCharge;
+    private final Database.Statement giveBackToCharge;
+    private final Database.Statement dropClaim;
 
     Transactions(Pool pool) {
         this.pool = pool;
@@ -58,9 +82,12 @@ class Transactions {
         settle = SqlTemplate.forUpdate(pool, SETTLE).mapFrom(TupleMapper.mapper(Transactions::outcome));
         claimInTransaction = Database.Statement.of(pool, INSERT);
         settleInTransaction = Database.Statement.of(pool, SETTLE);
+        takeFromCharge = Database.Statement.of(pool, TAKE_FROM_CHARGE);
+        giveBackToCharge = Database.Statement.of(pool, GIVE_BACK_TO_CHARGE);
+        dropClaim = Database.Statement.of(pool, DROP_CLAIM);
         ofOrder = SqlTemplate.forQuery(pool, """
-                select %s from transactions where order_id = #{orderId}
-                """.formatted(COLUMNS)).mapTo(Transactions::map);
+                select %s, request_key, refunded_minor from transactions where order_id = #{orderId}
+                """.formatted(COLUMNS));
         page = SqlTemplate.forQuery(pool, """
                 select %s from transactions
                 order by created_at desc, id
@@ -74,7 +101,7 @@ class Transactions {
     }
 
     /**
-     * Stores a transaction unless its order already has one of its type.
+     * Stores a transaction unless its order already has one of its type under {@link #WHOLE}.
      *
      * @return whether it was stored (false: an earlier or concurrent request stored one first)
      */
@@ -126,23 +153,86 @@ class Transactions {
         return settle.execute(settled).map(result -> result.rowCount() == 1);
     }
 
-    /** The charge and the refund of an order, either or both absent, in one statement. */
+    /** The charge of an order (or none), what its refunds took of it, and its refunds by key, in one statement. */
     Future<OfOrder> ofOrder(UUID orderId) {
         return ofOrder.execute(Map.of("orderId", orderId)).map(rows -> {
             Transaction charge = null;
-            Transaction refund = null;
-            for (Transaction t : rows) {
+            long refunded = 0;
+            Map<UUID, Transaction> refunds = new HashMap<>();
+            for (Row row : rows) {
+                Transaction t = map(row);
                 if (t.type() == Transaction.Type.CHARGE) {
                     charge = t;
+                    refunded = row.getLong("refunded_minor");
                 } else {
-                    refund = t;
+                    refunds.put(row.getUUID("request_key"), t);
                 }
             }
-            return new OfOrder(charge, refund);
+            return new OfOrder(charge, refunded, Map.copyOf(refunds));
         });
     }
 
-    record OfOrder(@Nullable Transaction charge, @Nullable Transaction refund) {}
+    /**
+     * An order's transactions.
+     *
+     * @param refundedMinor what its refunds took of the charge: those made and those claimed
+     * @param refunds by request key
+     */
+    record OfOrder(@Nullable Transaction charge, long refundedMinor, Map<UUID, Transaction> refunds) {
+
+        /** What is left of the charge to refund; zero without a successful one. */
+        Money left() {
+            return charge == null || !charge.succeeded()
+                    ? new Money(0, charge == null ? "USD" : charge.amount().currency())
+                    : new Money(
+                            charge.amount().minorUnits() - refundedMinor,
+                            charge.amount().currency());
+        }
+    }
+
+    /**
+     * Claims a refund: its row {@code PROCESSING} under its key, and its amount taken from what is
+     * left of the charge, in one transaction, before the processor is asked.
+     *
+     * @return false, having changed nothing, when a refund under this key exists; fails with
+     *     {@link PaymentProblem.RefundExceedsCharge} when the charge has not that much left
+     */
+    Future<Boolean> claimRefund(Transaction refund, UUID key, UUID chargeId) {
+        Map<String, Object> claim = parameters(refund);
+        claim.put("requestKey", key);
+        return Database.inTransaction(
+                        pool,
+                        connection -> claimInTransaction
+                                .execute(connection, claim)
+                                .compose(claimed -> claimed.rowCount() == 0
+                                        ? Future.succeededFuture(false)
+                                        : takeFromCharge
+                                                .execute(connection, change(refund, chargeId))
+                                                .map(true)))
+                .recover(failure -> Database.violates(failure, REFUNDS_WITHIN_CHARGE)
+                        ? Future.failedFuture(new PaymentProblem.RefundExceedsCharge(refund.orderId()))
+                        : Future.failedFuture(failure));
+    }
+
+    /**
+     * Undoes the claim of a refund the processor did not make: its row gone, its amount back in
+     * what is left of the charge, in one transaction; false if another request settled it first.
+     */
+    Future<Boolean> dropRefundClaim(Transaction refund, UUID chargeId) {
+        return Database.inTransaction(
+                pool,
+                connection -> dropClaim
+                        .execute(connection, Map.of("id", refund.id()))
+                        .compose(dropped -> dropped.rowCount() == 0
+                                ? Future.succeededFuture(false)
+                                : giveBackToCharge
+                                        .execute(connection, change(refund, chargeId))
+                                        .map(true)));
+    }
+
+    private static Map<String, Object> change(Transaction refund, UUID chargeId) {
+        return Map.of("amountMinor", refund.amount().minorUnits(), "chargeId", chargeId);
+    }
 
     /** Newest first, one page at a time. */
     Future<List<Transaction>> list(@Nullable UUID orderId, int page, int size) {
@@ -172,6 +262,7 @@ class Transactions {
         parameters.put("cardLast4", t.cardLast4());
         parameters.put("processorToken", t.processorToken());
         parameters.put("createdAt", t.createdAt().atOffset(ZoneOffset.UTC));
+        parameters.put("requestKey", WHOLE);
         return parameters;
     }
 

@@ -58,8 +58,18 @@ class SimulatedProcessorTest {
     }
 
     @Test
-    void refundsAlways() {
-        assertThat(processor.refund(UUID.randomUUID(), amount).result()).isEqualTo(new ProcessorOutcome.Approved());
+    void refundsAnyPartOfAChargeButNotMoreThanIsLeft() {
+        UUID order = UUID.randomUUID();
+        assertThat(processor.refund(order, UUID.randomUUID(), amount, amount).result())
+                .isEqualTo(new ProcessorOutcome.Approved());
+        assertThat(processor
+                        .refund(order, UUID.randomUUID(), new Money(2500, "USD"), new Money(2500, "USD"))
+                        .result())
+                .isEqualTo(new ProcessorOutcome.Approved());
+        assertThat(processor
+                        .refund(order, UUID.randomUUID(), new Money(2501, "USD"), new Money(2500, "USD"))
+                        .result())
+                .isEqualTo(new ProcessorOutcome.Declined("amount_exceeds_charge"));
     }
 
     /** The simulator answers at once: its futures are complete when returned. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -57,8 +58,9 @@ class TransactionsDatabaseTest {
         Transaction charge = transaction(UUID.randomUUID(), Transaction.Type.CHARGE, now);
         assertThat(await(db.transactions().insert(charge))).isTrue();
         assertThat(await(db.transactions().ofOrder(charge.orderId())))
-                .isEqualTo(new Transactions.OfOrder(charge, null));
-        assertThat(await(db.transactions().ofOrder(UUID.randomUUID()))).isEqualTo(new Transactions.OfOrder(null, null));
+                .isEqualTo(new Transactions.OfOrder(charge, 0, Map.of()));
+        assertThat(await(db.transactions().ofOrder(UUID.randomUUID())))
+                .isEqualTo(new Transactions.OfOrder(null, 0, Map.of()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -81,7 +83,7 @@ class TransactionsDatabaseTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void storesOneChargeAndOneRefundPerOrder(Db db) {
+    void storesOneChargePerOrderAndOneRefundPerKey(Db db) {
         UUID order = UUID.randomUUID();
         Transaction first = transaction(order, Transaction.Type.CHARGE, now);
         Transaction refund = transaction(order, Transaction.Type.REFUND, now);
@@ -91,7 +93,41 @@ class TransactionsDatabaseTest {
                 .isFalse();
         assertThat(await(db.transactions().insert(transaction(order, Transaction.Type.REFUND, now))))
                 .isFalse();
-        assertThat(await(db.transactions().ofOrder(order))).isEqualTo(new Transactions.OfOrder(first, refund));
+        assertThat(await(db.transactions().ofOrder(order)))
+                .isEqualTo(new Transactions.OfOrder(first, 0, Map.of(Transactions.WHOLE, refund)));
+
+        // A refund of a part is claimed under its own key, its amount taken from the charge: twice
+        // under one key is once, and more than the charge has left is refused by the database.
+        Transaction made = transaction(order, Transaction.Type.REFUND, now);
+        Transaction part = new Transaction(
+                made.id(),
+                order,
+                made.type(),
+                Transaction.Status.PROCESSING,
+                made.amount(),
+                null,
+                made.cardBrand(),
+                made.cardLast4(),
+                null,
+                now);
+        assertThat(await(db.transactions().claimRefund(part, part.id(), first.id())))
+                .isTrue();
+        assertThat(await(db.transactions().claimRefund(part, part.id(), first.id())))
+                .isFalse();
+        assertThat(await(db.transactions().ofOrder(order)).refundedMinor())
+                .isEqualTo(part.amount().minorUnits());
+        Transaction tooMuch = transaction(order, Transaction.Type.REFUND, now);
+        assertThat(db.transactions()
+                        .claimRefund(tooMuch, tooMuch.id(), first.id())
+                        .toCompletionStage()
+                        .toCompletableFuture())
+                .failsWithin(Duration.ofSeconds(5))
+                .withThrowableThat()
+                .havingCause()
+                .isInstanceOf(PaymentProblem.RefundExceedsCharge.class);
+        assertThat(await(db.transactions().ofOrder(order)).refunds()).doesNotContainKey(tooMuch.id());
+        assertThat(await(db.transactions().dropRefundClaim(part, first.id()))).isTrue();
+        assertThat(await(db.transactions().ofOrder(order)).refundedMinor()).isZero();
     }
 
     @ParameterizedTest(name = "{0}")
