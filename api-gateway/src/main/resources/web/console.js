@@ -1,5 +1,6 @@
-// The operations console: a live summary, every order with filters, the stuck ones, transactions
-// and refunds. For admins: a customer is refused by the API (403), and the page shows the refusal only.
+// The operations console: a live summary, stock per product (which an admin sets), every order with
+// filters and each one's lines, the stuck ones, transactions and refunds. For admins: a customer is
+// refused by the API (403), and the page shows the refusal only.
 import { ApiProblem, STATUS_WORDS, call, fieldSentence, h, linesText, loadConfig, money, showError, when } from './api.js';
 import { setUpSignIn } from './signin.js';
 
@@ -38,7 +39,7 @@ async function open() {
   byId('console').hidden = false;
   clearInterval(summaryTimer);
   summaryTimer = setInterval(refreshSummary, 2000);
-  await Promise.all([showOrders(), showStuck(), showTransactions(), showRefunds()]);
+  await Promise.all([showStock(), showOrders(), showStuck(), showTransactions(), showRefunds()]);
 }
 
 function close() {
@@ -46,7 +47,8 @@ function close() {
   summaryTimer = null;
   byId('console').hidden = true;
   byId('refusal').hidden = true;
-  for (const table of ['console-orders', 'stuck-orders', 'transactions', 'refunds']) {
+  byId('console-order').hidden = true;
+  for (const table of ['stock', 'console-orders', 'console-order-lines', 'stuck-orders', 'transactions', 'refunds']) {
     byId(table).tBodies[0].replaceChildren();
   }
   byId('summary').replaceChildren();
@@ -90,6 +92,71 @@ function orderRow(order, last) {
     last(order));
 }
 
+/** Each product with its units available, and a form to set them. */
+async function showStock() {
+  try {
+    const products = (await call('GET', '/products')).json;
+    byId('stock').tBodies[0].replaceChildren(...products.map(stockRow));
+    byId('stock-error').hidden = true;
+  } catch (problem) {
+    stockError(problem.message);
+  }
+}
+
+function stockRow(product) {
+  const input = h('input', {
+    id: 'stock-' + product.item, name: 'available', type: 'number', inputmode: 'numeric', min: '0', value: product.available,
+  });
+  const form = h('form', { class: 'inline', novalidate: true },
+    h('label', { for: input.id, class: 'visually-hidden' }, 'Units of ' + product.name + ' available'),
+    input,
+    h('button', { type: 'submit', class: 'secondary' }, 'Set'));
+  form.addEventListener('submit', event => { event.preventDefault(); setStock(product, input.value); });
+  return h('tr', { 'data-item': product.item },
+    h('td', {}, product.name),
+    h('td', {}, money(product.price, product.currency)),
+    h('td', { class: 'available' }, product.available),
+    h('td', {}, form));
+}
+
+async function setStock(product, value) {
+  const available = Number(value);
+  if (value.trim() === '' || !Number.isInteger(available) || available < 0) {
+    stockError('Units of ' + product.name + ' must be a whole number, 0 or more.');
+    return;
+  }
+  try {
+    const set = (await call('PUT', '/products/' + encodeURIComponent(product.item) + '/stock', { body: { available } })).json;
+    byId('stock').querySelector('tr[data-item="' + CSS.escape(product.item) + '"]').replaceWith(stockRow(set));
+    byId('stock-error').hidden = true;
+  } catch (problem) {
+    const error = (problem.problem && problem.problem.errors || [])[0];
+    stockError(error ? fieldSentence('Units of ' + product.name, error.message) : problem.message);
+  }
+}
+
+function stockError(sentence) {
+  const element = byId('stock-error');
+  element.textContent = sentence;
+  element.hidden = false;
+}
+
+/** An order's lines, each with its unit price, amount and units refunded. */
+function showOrder(order) {
+  byId('console-order-title').textContent = 'Order ' + order.id + ' (' + order.customer + ', ' + STATUS_WORDS[order.status] + ')';
+  byId('console-order-lines').tBodies[0].replaceChildren(...order.lines.map(line => h('tr', { 'data-item': line.item },
+    h('td', {}, line.item),
+    h('td', {}, line.quantity),
+    h('td', {}, money(line.price, order.currency)),
+    h('td', {}, money(line.amount, order.currency)),
+    h('td', {}, line.refunded))));
+  byId('console-order-total').textContent = money(order.amount, order.currency);
+  byId('console-order-refunded').textContent = order.refund ? money(order.refund.amount, order.currency) : '';
+  const section = byId('console-order');
+  section.hidden = false;
+  section.focus();
+}
+
 async function showOrders() {
   showError('console-customer-error', null);
   const customer = byId('console-customer').value.trim();
@@ -99,8 +166,14 @@ async function showOrders() {
   }
   try {
     const orders = (await call('GET', '/orders?' + query)).json;
-    byId('console-orders').tBodies[0].replaceChildren(...orders.map(order => orderRow(order, o =>
-      h('td', {}, STATUS_WORDS[o.status] + (o.declineReason ? ': ' + o.declineReason.replaceAll('_', ' ') : '')))));
+    byId('console-orders').tBodies[0].replaceChildren(...orders.map(order => {
+      const row = orderRow(order, o =>
+        h('td', {}, STATUS_WORDS[o.status] + (o.declineReason ? ': ' + o.declineReason.replaceAll('_', ' ') : '')));
+      const show = h('button', { type: 'button', class: 'secondary', 'aria-label': 'Lines of order ' + order.id }, 'Show');
+      show.addEventListener('click', () => showOrder(order));
+      row.append(h('td', {}, show));
+      return row;
+    }));
     byId('console-page').textContent = 'Page ' + (ordersPage + 1);
     byId('console-previous').disabled = ordersPage === 0;
     byId('console-next').disabled = orders.length < PAGE_SIZE;

@@ -281,6 +281,68 @@ class WebPagesSystemTest {
         browser.shown("#console-orders tr[data-order='" + paid + "']");
     }
 
+    /**
+     * The console shows each product's units, an admin sets them with the keyboard (a bad number
+     * refused next to the table, nothing set), and an order's lines with their unit prices.
+     */
+    @Test
+    void showsStockLetsAnAdminSetItAndShowsAnOrdersLines() {
+        String id = gateway.post(
+                        "/orders",
+                        Gateway.ALICE,
+                        "{\"lines\":[{\"item\":\"cap\",\"quantity\":2},{\"item\":\"mug\",\"quantity\":1}],"
+                                + "\"paymentMethod\":\"4242424242424242\"}")
+                .json()
+                .get("id")
+                .asText();
+        try {
+            browser.go("/console");
+            browser.shown("#demo-key-list button");
+            demoKey("admin").click();
+            WebElement row = browser.shown("#stock tr[data-item='sticker']");
+            assertThat(row.getText()).contains("Sticker", "$3.00", String.valueOf(available("sticker")));
+
+            browser.find("#stock-sticker").sendKeys(Keys.chord(Keys.CONTROL, "a"), "500", Keys.ENTER);
+            browser.await(d -> "500"
+                    .equals(browser.find("#stock tr[data-item='sticker'] .available")
+                            .getText()));
+            assertThat(available("sticker")).isEqualTo(500);
+            browser.find("#stock-sticker").sendKeys(Keys.chord(Keys.CONTROL, "a"), "-3", Keys.ENTER);
+            browser.await(d -> browser.find("#stock-error").isDisplayed());
+            assertThat(browser.find("#stock-error").getText()).contains("Units of Sticker");
+            assertThat(available("sticker"))
+                    .as("nothing set by a refused number")
+                    .isEqualTo(500);
+
+            browser.shown("#console-orders tr[data-order='" + id + "'] button").sendKeys(Keys.ENTER);
+            WebElement cap = browser.shown("#console-order-lines tr[data-item='cap']");
+            assertThat(cap.getText()).contains("2", "$20.00", "$40.00");
+            assertThat(browser.find("#console-order-lines tr[data-item='mug']").getText())
+                    .contains("1", "$12.50");
+            assertThat(browser.find("#console-order-total").getText()).isEqualTo("$52.50");
+            assertThat(browser.driver().switchTo().activeElement().getAttribute("id"))
+                    .as("the focus moves to the order shown")
+                    .isEqualTo("console-order");
+        } finally {
+            gateway.send(
+                    "PUT",
+                    "/products/sticker/stock",
+                    ADMIN,
+                    "{\"available\":1000000000}",
+                    Map.of("Content-Type", "application/json"));
+        }
+    }
+
+    /** A product's units available, as {@code GET /products} shows them. */
+    private long available(String item) {
+        for (var product : gateway.get("/products", null).json()) {
+            if (product.get("item").asText().equals(item)) {
+                return product.get("available").asLong();
+            }
+        }
+        throw new AssertionError("no product " + item);
+    }
+
     @Test
     void showsStuckOrdersToAnAdmin() throws Exception {
         String stuck = UUID.randomUUID().toString();
