@@ -79,6 +79,12 @@ function sentenceFor(status, problem) {
   if (type === 'price-mismatch') {
     return 'The price has changed since the page was loaded. Please reload and check it.';
   }
+  if ((type === 'out-of-stock' || type === 'refund-exceeds-order') && Array.isArray(problem.lines)) {
+    const left = problem.lines.map(line => line.item + ' (' + line.available + ' left)').join(', ');
+    return type === 'out-of-stock'
+      ? 'Not enough in stock for ' + left + '. Nothing was ordered or charged.'
+      : 'Not that many to refund of ' + left + '. Nothing was refunded.';
+  }
   return TYPES[type] || problem.detail || 'The request failed (' + status + ').';
 }
 

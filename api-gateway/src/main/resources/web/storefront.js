@@ -71,6 +71,14 @@ function chooseCard() {
   byId('card-field').hidden = number !== '';
 }
 
+/** Few units are told as a number, none as out of stock. */
+function stockWords(available) {
+  if (available === 0) {
+    return 'out of stock';
+  }
+  return available < 100 ? available + ' left' : 'in stock';
+}
+
 async function showCatalog() {
   try {
     products = (await call('GET', '/products')).json;
@@ -81,8 +89,12 @@ async function showCatalog() {
   const list = byId('catalog');
   const items = byId('item');
   for (const product of products) {
-    list.append(h('li', {}, h('span', { class: 'name' }, product.name), money(product.price, product.currency)));
-    items.append(h('option', { value: product.item }, product.name + ', ' + money(product.price, product.currency)));
+    const stock = stockWords(product.available);
+    list.append(h('li', { 'data-item': product.item },
+      h('span', { class: 'name' }, product.name), money(product.price, product.currency),
+      h('span', { class: 'stock' }, stock)));
+    items.append(h('option', { value: product.item, disabled: product.available === 0 },
+      product.name + ', ' + money(product.price, product.currency) + (product.available === 0 ? ' (' + stock + ')' : '')));
   }
 }
 

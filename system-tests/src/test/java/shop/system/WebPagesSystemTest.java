@@ -38,6 +38,8 @@ class WebPagesSystemTest {
 
     private static final Dimension DESKTOP = new Dimension(1280, 1000);
     private static final Dimension PHONE = new Dimension(390, 844);
+    /** What the demo catalog's products start with: more than any test buys. */
+    private static final long PLENTY = 1_000_000_000;
 
     private TestIssuer issuer;
     private ShopProcesses shop;
@@ -324,13 +326,48 @@ class WebPagesSystemTest {
                     .as("the focus moves to the order shown")
                     .isEqualTo("console-order");
         } finally {
-            gateway.send(
-                    "PUT",
-                    "/products/sticker/stock",
-                    ADMIN,
-                    "{\"available\":1000000000}",
-                    Map.of("Content-Type", "application/json"));
+            setStock("sticker", PLENTY);
         }
+    }
+
+    /**
+     * The storefront says what is in stock before paying (a product without units cannot be
+     * chosen), and an order for more than there is is refused in words, nothing ordered.
+     */
+    @Test
+    void showsWhatIsInStockAndRefusesAnOrderThatCannotBeFilled() throws Exception {
+        setStock("hoodie", 0);
+        setStock("cap", 1);
+        try {
+            signInAs("Alice");
+            assertThat(browser.shown("#catalog li[data-item='hoodie']").getText())
+                    .contains("out of stock");
+            assertThat(browser.find("#catalog li[data-item='cap']").getText()).contains("1 left");
+            assertThat(browser.find("#catalog li[data-item='mug']").getText()).contains("in stock");
+            assertThat(browser.find("#item option[value='hoodie']").getAttribute("disabled"))
+                    .isNotNull();
+
+            fillOrder("cap", 2, "4242424242424242");
+            browser.find("#pay").sendKeys(Keys.ENTER);
+            browser.await(d -> browser.find("#order-error").isDisplayed());
+            assertThat(browser.find("#order-error").getText())
+                    .isEqualTo("Not enough in stock for cap (1 left). Nothing was ordered or charged.");
+            assertThat(countOrders("Alice", "cap", 2)).isZero();
+            assertThat(available("cap")).isEqualTo(1);
+        } finally {
+            setStock("hoodie", PLENTY);
+            setStock("cap", PLENTY);
+        }
+    }
+
+    private void setStock(String item, long units) {
+        var set = gateway.send(
+                "PUT",
+                "/products/" + item + "/stock",
+                ADMIN,
+                "{\"available\":" + units + "}",
+                Map.of("Content-Type", "application/json"));
+        assertThat(set.status()).isEqualTo(200);
     }
 
     /** A product's units available, as {@code GET /products} shows them. */

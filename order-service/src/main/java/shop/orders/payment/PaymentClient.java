@@ -53,10 +53,12 @@ public final class PaymentClient {
     private static final String PROCESSOR_UNAVAILABLE = "urn:shop:problem:processor-unavailable";
     /**
      * The processor would not refund, or payment-service would not let the refunds go over the
-     * charge: the refund was not made, and will not be by asking again.
+     * charge (or finds nothing left of it): the refund was not made, and will not be by asking again.
      */
-    private static final Set<String> REFUND_REFUSED =
-            Set.of("urn:shop:problem:refund-declined", "urn:shop:problem:refund-exceeds-charge");
+    private static final Set<String> REFUND_REFUSED = Set.of(
+            "urn:shop:problem:refund-declined",
+            "urn:shop:problem:refund-exceeds-charge",
+            "urn:shop:problem:nothing-to-refund");
 
     private final Vertx vertx;
     private final HttpClientAgent http;
@@ -166,8 +168,10 @@ public final class PaymentClient {
                     }
                     if (done.succeeded()
                             && REFUND_REFUSED.contains(Objects.requireNonNullElse(problemType(done.result()), ""))) {
-                        String reason =
-                                done.result().body().toJsonObject().getString("declineReason", "amount_exceeds_charge");
+                        String reason = done.result()
+                                .body()
+                                .toJsonObject()
+                                .getString("declineReason", "nothing_left_to_refund");
                         log.warn("The refund of order {} was declined by the payment processor: {}", orderId, reason);
                         return Future.failedFuture(new RefundDeclined(reason));
                     }
