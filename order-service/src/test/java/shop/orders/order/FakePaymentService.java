@@ -31,7 +31,9 @@ final class FakePaymentService implements AutoCloseable {
         /** payment-service claims the charge, then the processor fails for now. */
         PROCESSOR_DOWN,
         /** the processor declines every refund. */
-        REFUNDS_DECLINED
+        REFUNDS_DECLINED,
+        /** payment-service finds nothing left of the charge to refund. */
+        NOTHING_TO_REFUND
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -130,6 +132,10 @@ final class FakePaymentService implements AutoCloseable {
                     new JsonObject()
                             .put("type", "urn:shop:problem:refund-declined")
                             .put("declineReason", "charge_disputed"));
+            return;
+        }
+        if (mode == Mode.NOTHING_TO_REFUND) {
+            send(request, 409, new JsonObject().put("type", "urn:shop:problem:nothing-to-refund"));
             return;
         }
         // As payment-service does: a refund is made once under its id, never more than the charge.

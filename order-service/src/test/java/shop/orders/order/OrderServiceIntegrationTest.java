@@ -911,6 +911,20 @@ class OrderServiceIntegrationTest {
         assertThat(order.getString("status")).isEqualTo("PAID");
         assertThat(order.getValue("refund")).isNull();
     }
+    /** payment-service finds nothing left to refund: a refusal, the refund dropped, not retried for ever. */
+    @Test
+    void answers409AndKeepsNoRefundWhenPaymentServiceHasNothingLeftToRefund() throws Exception {
+        String paid = place("Gregor", "{\"item\":\"cap\"}", null).id();
+        payments.mode = FakePaymentService.Mode.NOTHING_TO_REFUND;
+        var refused = post("Gregor", "/orders/" + paid + "/refund");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.type()).isEqualTo("urn:shop:problem:refund-declined");
+        assertThat(refused.json().getString("declineReason")).isEqualTo("nothing_left_to_refund");
+        assertThat(get("Gregor", "/orders/" + paid).json().getString("status")).isEqualTo("PAID");
+        assertThat(count("select count(*) from refunds where order_id = '" + paid + "'"))
+                .as("no refund kept to retry")
+                .isZero();
+    }
 
     @Test
     void showsACustomerOnlyTheirOwnOrders() {
