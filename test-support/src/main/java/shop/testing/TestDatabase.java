@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
 import org.jspecify.annotations.Nullable;
 import shop.defaults.DatabaseSettings;
 import shop.defaults.Settings;
@@ -157,6 +158,19 @@ public record TestDatabase(Kind kind, String url, String username, String passwo
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, username, password);
+    }
+
+    /**
+     * Applies the service's migrations (those on the classpath) up to {@code version} ("latest"
+     * for all), as a service's start does: a migration test's "before" and "after".
+     */
+    public void migrateTo(String version) {
+        Flyway.configure()
+                .dataSource(url, username, password)
+                .locations("classpath:db/migration")
+                .target(version)
+                .load()
+                .migrate();
     }
 
     private static void drop(String name) {

@@ -44,10 +44,7 @@ record Order(
             boolean defaultPaymentMethod,
             Instant now,
             @Nullable String traceParent) {
-        Money total = lines.getFirst().amount();
-        for (OrderLine line : lines.subList(1, lines.size())) {
-            total = total.plus(line.amount());
-        }
+        Money total = OrderLine.total(lines, lines.getFirst().unitPrice().currency());
         return new Order(
                 UUID.randomUUID(),
                 customer,
@@ -129,11 +126,7 @@ record Order(
 
     /** What has been refunded of the charge: the refunded units at their unit prices. */
     Money refundedAmount() {
-        Money total = new Money(0, amount.currency());
-        for (OrderLine line : refunded) {
-            total = total.plus(line.amount());
-        }
-        return total;
+        return OrderLine.total(refunded, amount.currency());
     }
 
     boolean isPending() {

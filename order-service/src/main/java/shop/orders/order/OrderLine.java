@@ -19,6 +19,15 @@ record OrderLine(String item, int quantity, Money unitPrice) {
         return unitPrice.times(quantity);
     }
 
+    /** The lines' amounts added up (0 for none). @throws ArithmeticException if the total overflows */
+    static Money total(List<OrderLine> lines, String currency) {
+        Money total = new Money(0, currency);
+        for (OrderLine line : lines) {
+            total = total.plus(line.amount());
+        }
+        return total;
+    }
+
     /**
      * The lines as the orders table keeps them, in one column of the order's row: placing an order
      * stays one insert, batched with the other orders' of the moment (a table of lines would add a

@@ -73,7 +73,7 @@ final class OrderRefunds {
 
     /** As the orders' claim: row locks that skip what another replica holds, then pushed back. */
     private static final String CLAIM_DUE = "select " + COLUMNS + """
-             from refunds where status = 'REQUESTED' and next_attempt_at <= #{now}
+            , attempts from refunds where status = 'REQUESTED' and next_attempt_at <= #{now}
             order by next_attempt_at
             limit #{limit}
             for update skip locked
@@ -118,10 +118,8 @@ final class OrderRefunds {
                                         }
                                     }
                                     List<OrderLine> lines = choose.apply(order, left);
-                                    Money amount = new Money(0, order.amount().currency());
-                                    for (OrderLine line : lines) {
-                                        amount = amount.plus(line.amount());
-                                    }
+                                    Money amount = OrderLine.total(
+                                            lines, order.amount().currency());
                                     Refund refund = new Refund(
                                             UUID.randomUUID(),
                                             orderId,
@@ -213,8 +211,9 @@ final class OrderRefunds {
                             for (Row row : rows) {
                                 Refund refund = refund(row);
                                 claimed.add(refund);
+                                int attempts = row.getInteger("attempts") + 1;
                                 pushBacks.add(Map.of(
-                                        "next", Orders.utc(now.plus(lease).plus(backoff.delayAfter(1))),
+                                        "next", Orders.utc(now.plus(lease).plus(backoff.delayAfter(attempts))),
                                         "id", refund.id()));
                             }
                             return pushBacks.isEmpty()

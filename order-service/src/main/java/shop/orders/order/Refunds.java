@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -192,14 +193,10 @@ final class Refunds {
             // All that was left then: whatever units that came to.
             return true;
         }
-        List<String> asked = request.lines().stream()
-                .map(line -> line.item() + "×" + line.quantity())
-                .sorted()
-                .toList();
-        List<String> refunded = earlier.lines().stream()
-                .map(line -> line.item() + "×" + line.quantity())
-                .sorted()
-                .toList();
+        Map<String, Integer> asked = new HashMap<>();
+        request.lines().forEach(line -> asked.put(line.item(), line.quantity()));
+        Map<String, Integer> refunded = new HashMap<>();
+        earlier.lines().forEach(line -> refunded.put(line.item(), line.quantity()));
         return asked.equals(refunded);
     }
 }

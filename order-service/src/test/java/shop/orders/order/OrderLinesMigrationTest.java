@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import shop.defaults.Money;
@@ -25,7 +24,7 @@ class OrderLinesMigrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void makesEachEarlierOrderAnOrderOfOneLine(TestDatabase database) throws Exception {
-        migrate(database, "5");
+        database.migrateTo("5");
         try (Connection db = database.connect();
                 Statement statement = db.createStatement()) {
             statement.execute("""
@@ -35,7 +34,7 @@ class OrderLinesMigrationTest {
                             true, current_timestamp, current_timestamp)
                     """);
         }
-        migrate(database, "latest");
+        database.migrateTo("latest");
         try (Connection db = database.connect();
                 Statement statement = db.createStatement();
                 ResultSet rows = statement.executeQuery("select lines, currency from orders")) {
@@ -49,7 +48,7 @@ class OrderLinesMigrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void givesEveryProductItsStockAndEarlierOrdersNoUnitsTaken(TestDatabase database) throws Exception {
-        migrate(database, "6");
+        database.migrateTo("6");
         try (Connection db = database.connect();
                 Statement statement = db.createStatement()) {
             statement.execute("""
@@ -60,7 +59,7 @@ class OrderLinesMigrationTest {
                             'PENDING', true, current_timestamp, current_timestamp)
                     """);
         }
-        migrate(database, "latest");
+        database.migrateTo("latest");
         try (Connection db = database.connect();
                 Statement statement = db.createStatement()) {
             try (ResultSet rows = statement.executeQuery(
@@ -82,14 +81,5 @@ class OrderLinesMigrationTest {
                         .isFalse();
             }
         }
-    }
-
-    private static void migrate(TestDatabase database, String target) {
-        Flyway.configure()
-                .dataSource(database.url(), database.username(), database.password())
-                .locations("classpath:db/migration")
-                .target(target)
-                .load()
-                .migrate();
     }
 }

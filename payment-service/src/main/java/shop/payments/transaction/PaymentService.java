@@ -60,6 +60,7 @@ class PaymentService {
     Future<Result> charge(UUID orderId, Money amount, @Nullable String paymentMethod) {
         Transaction claim = paymentMethod == null
                 ? transaction(
+                        UUID.randomUUID(),
                         orderId,
                         Transaction.Type.CHARGE,
                         Transaction.Status.DECLINED,
@@ -68,6 +69,7 @@ class PaymentService {
                         new Card("", ""),
                         null)
                 : transaction(
+                        UUID.randomUUID(),
                         orderId,
                         Transaction.Type.CHARGE,
                         Transaction.Status.PROCESSING,
@@ -250,17 +252,6 @@ class PaymentService {
     private void recorded(Transaction settled) {
         log.info("CHARGE {} for order {}: {}", settled.status(), settled.orderId(), settled.amount());
         metrics.settled(settled);
-    }
-
-    private Transaction transaction(
-            UUID orderId,
-            Transaction.Type type,
-            Transaction.Status status,
-            Money amount,
-            @Nullable String declineReason,
-            Card card,
-            @Nullable String processorToken) {
-        return transaction(UUID.randomUUID(), orderId, type, status, amount, declineReason, card, processorToken);
     }
 
     private Transaction transaction(

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -180,13 +181,11 @@ class Transactions {
      */
     record OfOrder(@Nullable Transaction charge, long refundedMinor, Map<UUID, Transaction> refunds) {
 
-        /** What is left of the charge to refund; zero without a successful one. */
+        /** What is left of the charge to refund: nothing of one that did not succeed. */
         Money left() {
-            return charge == null || !charge.succeeded()
-                    ? new Money(0, charge == null ? "USD" : charge.amount().currency())
-                    : new Money(
-                            charge.amount().minorUnits() - refundedMinor,
-                            charge.amount().currency());
+            Transaction made = Objects.requireNonNull(charge, "an order without a charge has nothing to refund");
+            Money amount = made.amount();
+            return new Money(made.succeeded() ? amount.minorUnits() - refundedMinor : 0, amount.currency());
         }
     }
 

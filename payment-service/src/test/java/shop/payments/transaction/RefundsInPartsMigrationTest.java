@@ -8,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import shop.testing.TestDatabase;
@@ -29,13 +28,13 @@ class RefundsInPartsMigrationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void countsAnEarlierRefundAgainstItsChargeAndKeepsOneChargePerOrder(TestDatabase database) throws Exception {
-        migrate(database, "2");
+        database.migrateTo("2");
         try (Connection db = database.connect();
                 Statement statement = db.createStatement()) {
             statement.execute(insert("a1b2c3d4-0000-4000-8000-000000000001", "CHARGE", 2000, ""));
             statement.execute(insert("a1b2c3d4-0000-4000-8000-000000000002", "REFUND", 2000, ""));
         }
-        migrate(database, "latest");
+        database.migrateTo("latest");
         try (Connection db = database.connect();
                 Statement statement = db.createStatement()) {
             try (ResultSet charge = statement.executeQuery(
@@ -67,14 +66,5 @@ class RefundsInPartsMigrationTest {
                         type,
                         amountMinor,
                         requestKey.isEmpty() ? "" : ", '" + requestKey + "'");
-    }
-
-    private static void migrate(TestDatabase database, String target) {
-        Flyway.configure()
-                .dataSource(database.url(), database.username(), database.password())
-                .locations("classpath:db/migration")
-                .target(target)
-                .load()
-                .migrate();
     }
 }
