@@ -1,5 +1,6 @@
-// The storefront: the catalog, an order paid with one Idempotency-Key per attempt, its outcome in
-// words (a pending one polled until it settles), my orders, and one order with its refund.
+// The storefront: the catalog, a cart kept in the tab and paid once with one Idempotency-Key per
+// attempt, its outcome in words (a pending one polled until it settles), my orders, and one order
+// with its refunds (what is left, or chosen units).
 import {
   ApiProblem, STATUS_WORDS, call, credential, fieldSentence, h, linesText, loadConfig, money, randomToken,
   reasonWords, showError, when,
@@ -7,26 +8,40 @@ import {
 import { setUpSignIn } from './signin.js';
 
 const PAGE_SIZE = 10;
-const FIELD_LABELS = { item: 'Item', quantity: 'Quantity', paymentMethod: 'Card number' };
-const FIELD_ERRORS = { item: 'item-error', quantity: 'quantity-error', paymentMethod: 'payment-method-error' };
+/** The cart's lines, [{item, quantity}] with the quantity as typed: the tab's own, like its credential. */
+const CART = 'shop.cart';
+/** An error's field, "lines.1.quantity" (or "/lines/1/quantity"): which line, which of its fields. */
+const LINE_FIELD = /^\/?lines[./](\d+)[./](\w+)$/;
 
 const byId = id => document.getElementById(id);
 let products = [];
+let cart = [];
 let ordersPage = 0;
 let attemptKey = null;
 let placing = false;
+/** The refund on its way, or whose answer is unknown: {what (order and body), key}. */
+let refundAttempt = null;
 
 async function start() {
   const config = await loadConfig();
   setUpPaymentChoices(config);
   await showCatalog();
-  byId('order-form').addEventListener('input', () => { attemptKey = null; });
+  cart = keptCart();
+  showCart();
+  byId('order-form').addEventListener('input', event => {
+    attemptKey = null;
+    const line = event.target.closest('tr[data-item]');
+    if (line) {
+      changeQuantity(line.dataset.item, event.target.value);
+    }
+  });
   byId('order-form').addEventListener('submit', placeOrder);
   byId('test-card').addEventListener('change', chooseCard);
   byId('orders-status').addEventListener('change', () => { ordersPage = 0; showOrders(); });
   byId('orders-previous').addEventListener('click', () => { ordersPage -= 1; showOrders(); });
   byId('orders-next').addEventListener('click', () => { ordersPage += 1; showOrders(); });
-  byId('refund').addEventListener('click', refund);
+  byId('refund').addEventListener('click', () => refund(undefined));
+  byId('refund-form').addEventListener('submit', refundChosen);
   window.addEventListener('hashchange', route);
   await setUpSignIn(config, { onSignedIn: route, onSignedOut: route });
 }
@@ -37,6 +52,9 @@ function route() {
   const hash = location.hash;
   const orderId = hash.startsWith('#order/') ? decodeURIComponent(hash.slice('#order/'.length)) : null;
   byId('order-form').hidden = !signedIn;
+  for (const add of document.querySelectorAll('#catalog .add')) {
+    add.hidden = !signedIn;
+  }
   byId('shop').hidden = orderId !== null || hash === '#orders';
   byId('orders').hidden = !signedIn || hash !== '#orders';
   byId('order').hidden = !signedIn || orderId === null;
@@ -86,41 +104,192 @@ async function showCatalog() {
     pageError(problem.message);
     return;
   }
-  const list = byId('catalog');
-  const items = byId('item');
-  for (const product of products) {
-    const stock = stockWords(product.available);
-    list.append(h('li', { 'data-item': product.item },
-      h('span', { class: 'name' }, product.name), money(product.price, product.currency),
-      h('span', { class: 'stock' }, stock)));
-    items.append(h('option', { value: product.item, disabled: product.available === 0 },
-      product.name + ', ' + money(product.price, product.currency) + (product.available === 0 ? ' (' + stock + ')' : '')));
+  byId('catalog').replaceChildren(...products.map(product => h('li', { 'data-item': product.item },
+    h('span', { class: 'name' }, product.name), money(product.price, product.currency),
+    h('span', { class: 'stock' }, stockWords(product.available)),
+    h('button', { type: 'button', class: 'add secondary', 'aria-label': 'Add ' + product.name + ' to the cart',
+      disabled: product.available === 0, hidden: credential() === null }, 'Add to cart'))));
+  for (const add of document.querySelectorAll('#catalog .add')) {
+    add.addEventListener('click', () => addToCart(add.closest('li').dataset.item));
   }
 }
 
+/** The units of each product as the shop has them now: the catalog's words and the cart's notes follow. */
+async function refreshStock() {
+  try {
+    products = (await call('GET', '/products')).json;
+  } catch (problem) {
+    return; // the words shown stay those of the last answer; the next order tells the truth anyway
+  }
+  for (const product of products) {
+    setAvailable(product.item, product.available);
+  }
+}
+
+function setAvailable(item, available) {
+  const product = products.find(p => p.item === item);
+  if (product) {
+    product.available = available;
+  }
+  const entry = byId('catalog').querySelector('li[data-item="' + CSS.escape(item) + '"]');
+  if (entry) {
+    entry.querySelector('.stock').textContent = stockWords(available);
+    entry.querySelector('.add').disabled = available === 0;
+  }
+  const line = cart.find(l => l.item === item);
+  if (line) {
+    showLineNote(line);
+  }
+}
+
+/** The cart kept in this tab, without what the catalog no longer sells. */
+function keptCart() {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(CART) || '[]');
+    return Array.isArray(kept) ? kept.filter(line => products.some(p => p.item === line.item)) : [];
+  } catch (unreadable) {
+    return [];
+  }
+}
+
+function keepCart() {
+  if (cart.length === 0) {
+    sessionStorage.removeItem(CART);
+  } else {
+    sessionStorage.setItem(CART, JSON.stringify(cart));
+  }
+}
+
+function addToCart(item) {
+  attemptKey = null;
+  const line = cart.find(l => l.item === item);
+  if (line) {
+    const units = wholeNumber(line.quantity);
+    line.quantity = String(units === null ? 1 : units + 1);
+  } else {
+    cart.push({ item, quantity: '1' });
+  }
+  keepCart();
+  showCart();
+  const added = cart.find(l => l.item === item);
+  byId('cart-status').textContent = nameOf(item) + ' is in the cart: ' + added.quantity + '.';
+}
+
+function changeQuantity(item, text) {
+  const line = cart.find(l => l.item === item);
+  line.quantity = text;
+  keepCart();
+  showLineNote(line);
+  showAmounts();
+}
+
+function removeFromCart(item) {
+  attemptKey = null;
+  cart = cart.filter(l => l.item !== item);
+  keepCart();
+  showCart();
+  byId('cart-status').textContent = nameOf(item) + ' was taken out of the cart.';
+  byId('cart-title').focus();
+}
+
+function emptyCart() {
+  cart = [];
+  keepCart();
+  showCart();
+}
+
+/** A whole number typed, or null. */
+function wholeNumber(text) {
+  return /^\d+$/.test(String(text).trim()) ? Number(String(text).trim()) : null;
+}
+
+function showCart() {
+  const rows = cart.map(line => {
+    const product = products.find(p => p.item === line.item);
+    const quantityId = 'quantity-' + line.item;
+    const remove = h('button', { type: 'button', class: 'secondary remove', 'aria-label': 'Remove ' + product.name }, 'Remove');
+    remove.addEventListener('click', () => removeFromCart(line.item));
+    return h('tr', { 'data-item': line.item },
+      h('td', {}, h('label', { for: quantityId }, product.name)),
+      h('td', {}, money(product.price, product.currency)),
+      h('td', {},
+        h('input', { id: quantityId, class: 'quantity', type: 'number', inputmode: 'numeric', min: '1', max: '1000',
+          value: line.quantity, 'aria-describedby': quantityId + '-error' }),
+        h('p', { id: quantityId + '-error', class: 'error', hidden: true })),
+      h('td', { class: 'amount' }),
+      h('td', {}, remove));
+  });
+  byId('cart').tBodies[0].replaceChildren(...rows);
+  byId('cart').hidden = cart.length === 0;
+  byId('cart-empty').hidden = cart.length > 0;
+  for (const line of cart) {
+    showLineNote(line);
+  }
+  showAmounts();
+}
+
+/** Each line's amount and the total, in cents so that no sum is off by a rounding. */
+function showAmounts() {
+  let total = 0;
+  let currency = 'USD';
+  for (const line of cart) {
+    const product = products.find(p => p.item === line.item);
+    const units = wholeNumber(line.quantity);
+    const cents = units === null ? null : Math.round(Number(product.price) * 100) * units;
+    currency = product.currency;
+    total += cents || 0;
+    lineRow(line.item).querySelector('.amount').textContent = cents === null ? '' : money(cents / 100, currency);
+  }
+  byId('total').textContent = cart.length === 0 ? '' : 'Total: ' + money(total / 100, currency);
+}
+
+/** Before paying: a line for more than is left says so at the line. */
+function showLineNote(line, sentence) {
+  const product = products.find(p => p.item === line.item);
+  const units = wholeNumber(line.quantity);
+  let note = sentence || null;
+  if (!note && units !== null && units > product.available) {
+    note = product.available === 0 ? product.name + ' is out of stock.' : 'Only ' + product.available + ' left.';
+  }
+  showError('quantity-' + line.item + '-error', note);
+}
+
+function lineRow(item) {
+  return byId('cart').querySelector('tr[data-item="' + CSS.escape(item) + '"]');
+}
+
 /**
- * Places the order. One Idempotency-Key per attempt: made on the first Pay, kept while the answer
- * is unknown (a retry after a network error or a 5xx is the same attempt), dropped once there is
- * an outcome or the form changes. While a request is out, Pay does nothing: a double click is one order.
+ * Pays for the cart, as one order of its lines. One Idempotency-Key per attempt: made on the first
+ * Pay, kept while the answer is unknown (a retry after a network error or a 5xx is the same
+ * attempt), dropped once there is an outcome or the cart changes. While a request is out, Pay does
+ * nothing: a double click is one order. A paid or pending order empties the cart; a declined one
+ * leaves it, to pay with another card.
  */
 async function placeOrder(event) {
   event.preventDefault();
   if (placing) {
     return;
   }
+  for (const id of ['payment-method-error', 'order-error']) {
+    showError(id, null);
+  }
+  if (cart.length === 0) {
+    showError('order-error', 'The cart is empty: add something from the catalog first.');
+    return;
+  }
+  for (const line of cart) {
+    showLineNote(line);
+  }
   placing = true;
   const pay = byId('pay');
   pay.disabled = true;
-  for (const id of Object.values(FIELD_ERRORS).concat('order-error')) {
-    showError(id, null);
-  }
   attemptKey = attemptKey || 'web-' + randomToken();
-  const product = products.find(p => p.item === byId('item').value);
-  const quantityText = byId('quantity').value.trim();
   const body = {
-    item: byId('item').value,
-    quantity: /^-?\d+$/.test(quantityText) ? Number(quantityText) : quantityText,
-    price: product ? product.price : undefined,
+    lines: cart.map(line => {
+      const product = products.find(p => p.item === line.item);
+      const units = wholeNumber(line.quantity);
+      return { item: line.item, quantity: units === null ? line.quantity : units, price: product.price };
+    }),
   };
   const card = byId('payment-method').value.replaceAll(' ', '');
   if (card) {
@@ -128,9 +297,13 @@ async function placeOrder(event) {
   }
   byId('outcome').replaceChildren(h('p', { class: 'pending' }, 'Paying…'));
   try {
-    const placed = await call('POST', '/orders', { body, headers: { 'Idempotency-Key': attemptKey } });
+    const placed = (await call('POST', '/orders', { body, headers: { 'Idempotency-Key': attemptKey } })).json;
     attemptKey = null;
-    showOutcome(placed.json);
+    if (placed.status !== 'PAYMENT_FAILED') {
+      emptyCart();
+    }
+    showOutcome(placed);
+    refreshStock();
   } catch (problem) {
     byId('outcome').replaceChildren();
     if (!(problem instanceof ApiProblem) || problem.status >= 500 || problem.status === 0 || problem.status === 429) {
@@ -145,20 +318,27 @@ async function placeOrder(event) {
   }
 }
 
-/** A refusal, next to the field it concerns; anything else under the Pay button. */
+/** A refusal, next to the line or the field it concerns; anything else under the Pay button. */
 function showProblem(problem) {
-  const errors = problem.problem.errors || [];
   let shown = false;
-  for (const error of errors) {
-    const field = error.field.replace(/^\//, '');
-    if (FIELD_ERRORS[field]) {
-      showError(FIELD_ERRORS[field], fieldSentence(FIELD_LABELS[field], error.message));
+  for (const error of problem.problem.errors || []) {
+    const line = LINE_FIELD.exec(error.field);
+    if (line && cart[Number(line[1])]) {
+      const { item } = cart[Number(line[1])];
+      const label = line[2] === 'quantity' ? 'Quantity of ' + nameOf(item) : nameOf(item);
+      showError('quantity-' + item + '-error', fieldSentence(label, error.message));
+      shown = true;
+    } else if (error.field.replace(/^\//, '') === 'paymentMethod') {
+      showError('payment-method-error', fieldSentence('Card number', error.message));
       shown = true;
     }
   }
-  if (problem.type === 'unknown-item') {
-    showError('item-error', problem.message);
-  } else if (problem.type === 'unauthenticated') {
+  if (problem.type === 'out-of-stock') {
+    for (const short of problem.problem.lines || []) {
+      setAvailable(short.item, short.available);
+    }
+  }
+  if (problem.type === 'unauthenticated') {
     pageError(problem.message);
   } else if (!shown) {
     showError('order-error', problem.message);
@@ -268,7 +448,7 @@ function renderOrder(order) {
     ['Status', STATUS_WORDS[order.status]],
     ...order.lines.map(line => [order.lines.length === 1 ? 'Item' : 'Line',
       line.quantity + ' × ' + nameOf(line.item) + ' at ' + money(line.price, order.currency)
-        + ': ' + money(line.amount, order.currency)]),
+        + ': ' + money(line.amount, order.currency) + (line.refunded ? ' (' + line.refunded + ' refunded)' : '')]),
     ['Amount', money(order.amount, order.currency)],
     ['Outcome', describe(order).text],
   ];
@@ -282,28 +462,85 @@ function renderOrder(order) {
   }
   rows.push(['Order number', order.id]);
   byId('order-details').replaceChildren(...rows.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+  const refundable = order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED';
   const refundButton = byId('refund');
-  refundButton.hidden = order.status !== 'PAID' && order.status !== 'PARTIALLY_REFUNDED';
+  refundButton.hidden = !refundable;
   // In cents: what is left of the charge, for the button's words only (the server decides the refund).
   const cents = amount => Math.round(Number(amount) * 100);
   const left = cents(order.amount) - (order.refund ? cents(order.refund.amount) : 0);
   refundButton.textContent = 'Refund ' + money(left / 100, order.currency);
+  showRefundLines(refundable ? order : null);
 }
 
-async function refund() {
+/** A field per line with units left to refund, each starting at none. */
+function showRefundLines(order) {
+  const fields = order === null ? [] : order.lines.filter(line => line.quantity > line.refunded).map(line => {
+    const id = 'refund-' + line.item;
+    const left = line.quantity - line.refunded;
+    return h('div', { class: 'field' },
+      h('label', { for: id }, 'Units of ' + nameOf(line.item) + ' to refund (' + left + ' of ' + line.quantity + ' left)'),
+      h('input', { id, 'data-item': line.item, type: 'number', inputmode: 'numeric', min: '0', max: String(left), value: '0' }));
+  });
+  byId('refund-lines').replaceChildren(...fields);
+  byId('refund-form').hidden = fields.length === 0;
+}
+
+/** Refunds the units chosen, none of a line being none of it. */
+function refundChosen(event) {
+  event.preventDefault();
+  const lines = [];
+  for (const input of byId('refund-lines').querySelectorAll('input')) {
+    const units = wholeNumber(input.value);
+    if (units !== 0) {
+      lines.push({ item: input.dataset.item, quantity: units === null ? input.value : units });
+    }
+  }
+  if (lines.length === 0) {
+    showError('refund-error', 'Choose how many units of which line to refund.');
+    return;
+  }
+  refund({ lines });
+}
+
+/**
+ * Refunds what is left (no body) or the lines given. One Idempotency-Key per attempt, as for an
+ * order: the same refund asked again after an unknown outcome is the same attempt, refunded once.
+ */
+async function refund(body) {
   if (!shownOrder) {
     return;
   }
-  const button = byId('refund');
-  button.disabled = true;
+  const buttons = [byId('refund'), byId('refund-chosen')];
+  buttons.forEach(button => { button.disabled = true; });
   showError('refund-error', null);
-  try {
-    renderOrder((await call('POST', '/orders/' + shownOrder.id + '/refund')).json);
-  } catch (problem) {
-    showError('refund-error', problem.message);
-  } finally {
-    button.disabled = false;
+  const what = shownOrder.id + ' ' + JSON.stringify(body || null);
+  if (!refundAttempt || refundAttempt.what !== what) {
+    refundAttempt = { what, key: 'web-' + randomToken() };
   }
+  try {
+    const refunded = (await call('POST', '/orders/' + shownOrder.id + '/refund',
+      { body, headers: { 'Idempotency-Key': refundAttempt.key } })).json;
+    refundAttempt = null;
+    renderOrder(refunded);
+  } catch (problem) {
+    if (problem instanceof ApiProblem && problem.status > 0 && problem.status < 500 && problem.status !== 429) {
+      refundAttempt = null;
+    }
+    showError('refund-error', refundSentence(problem, body));
+  } finally {
+    buttons.forEach(button => { button.disabled = false; });
+  }
+}
+
+/** A refused line's field named by its item ("Units of Mug to refund must be ..."), else the problem's sentence. */
+function refundSentence(problem, body) {
+  for (const error of (problem.problem && problem.problem.errors) || []) {
+    const line = LINE_FIELD.exec(error.field);
+    if (line && body && body.lines[Number(line[1])]) {
+      return fieldSentence('Units of ' + nameOf(body.lines[Number(line[1])].item) + ' to refund', error.message);
+    }
+  }
+  return problem.message;
 }
 
 function nameOf(item) {

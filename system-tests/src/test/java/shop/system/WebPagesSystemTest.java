@@ -93,7 +93,6 @@ class WebPagesSystemTest {
         browser.shown("#catalog li");
         assertThat(browser.find("#catalog").getText()).contains("T-shirt", "$100.00", "Mug", "$12.50");
         order("t-shirt", 1, "4242424242424242", "PAID");
-        browser.screenshot("storefront");
     }
 
     @Test
@@ -150,7 +149,9 @@ class WebPagesSystemTest {
         long before = countOrders("Gregor", "cap", 7);
         new Actions(browser.driver()).doubleClick(browser.find("#pay")).perform();
         browser.await(d -> "PAID".equals(browser.find("#outcome-text").getAttribute("data-status")));
-        // A second Pay, as an impatient shopper would: the page waits for the first answer, never sends another order.
+        // The same cart again, paid with two quick clicks: the page waits for the first answer, never sends another
+        // order.
+        fillOrder("cap", 7, "4242424242424242");
         browser.script("const pay = document.getElementById('pay'); pay.click(); pay.click();");
         browser.await(d -> browser.find("#pay").isEnabled());
         Thread.sleep(1000);
@@ -198,6 +199,7 @@ class WebPagesSystemTest {
                 .as("orders stored")
                 .isEqualTo(1);
 
+        fillOrder("hoodie", 9, "4242424242424242");
         browser.find("#pay").click();
         browser.await(d -> ((List<?>) browser.script("return window.shopKeysSent;")).size() == 3);
         browser.await(d -> browser.find("#pay").isEnabled());
@@ -331,32 +333,48 @@ class WebPagesSystemTest {
     }
 
     /**
-     * The storefront says what is in stock before paying (a product without units cannot be
-     * chosen), and an order for more than there is is refused in words, nothing ordered.
+     * The storefront says what is in stock, and at a cart's line for more than is left before
+     * paying; a product without units cannot be added; a line that ran short while the page was
+     * open is refused in words at the line, nothing ordered.
      */
     @Test
-    void showsWhatIsInStockAndRefusesAnOrderThatCannotBeFilled() throws Exception {
+    void showsWhatIsInStockAtTheCartsLinesAndRefusesAnOrderThatCannotBeFilled() throws Exception {
         setStock("hoodie", 0);
         setStock("cap", 1);
+        setStock("mug", 5);
         try {
             signInAs("Alice");
             assertThat(browser.shown("#catalog li[data-item='hoodie']").getText())
                     .contains("out of stock");
             assertThat(browser.find("#catalog li[data-item='cap']").getText()).contains("1 left");
-            assertThat(browser.find("#catalog li[data-item='mug']").getText()).contains("in stock");
-            assertThat(browser.find("#item option[value='hoodie']").getAttribute("disabled"))
-                    .isNotNull();
+            assertThat(browser.find("#catalog li[data-item='sticker']").getText())
+                    .contains("in stock");
+            assertThat(browser.find("#catalog li[data-item='hoodie'] .add").isEnabled())
+                    .isFalse();
 
             fillOrder("cap", 2, "4242424242424242");
+            assertThat(browser.text("#quantity-cap-error", "left")).isEqualTo("Only 1 left.");
+            browser.find("#quantity-cap").sendKeys(Keys.chord(Keys.CONTROL, "a"), "1");
+            browser.await(d -> !browser.find("#quantity-cap-error").isDisplayed());
+            browser.find("#catalog li[data-item='mug'] .add").click();
+            browser.find("#quantity-mug").sendKeys(Keys.chord(Keys.CONTROL, "a"), "4");
+            assertThat(browser.find("#quantity-mug-error").isDisplayed()).isFalse();
+
+            setStock("mug", 3); // behind the page's back: it still shows 5
             browser.find("#pay").sendKeys(Keys.ENTER);
-            browser.await(d -> browser.find("#order-error").isDisplayed());
-            assertThat(browser.find("#order-error").getText())
-                    .isEqualTo("Not enough in stock for cap (1 left). Nothing was ordered or charged.");
-            assertThat(countOrders("Alice", "cap", 2)).isZero();
+            assertThat(browser.text("#order-error", "Nothing was ordered"))
+                    .isEqualTo("Not enough in stock for mug (3 left). Nothing was ordered or charged.");
+            assertThat(browser.find("#quantity-mug-error").getText()).isEqualTo("Only 3 left.");
+            assertThat(browser.find("#quantity-cap-error").isDisplayed()).isFalse();
+            assertThat(browser.find("#catalog li[data-item='mug']").getText()).contains("3 left");
+            assertThat(countOrders("Alice", "cap", 1)).isZero();
             assertThat(available("cap")).isEqualTo(1);
+            assertThat(available("mug")).isEqualTo(3);
+            assertThat(browser.all("#cart tbody tr")).as("the cart kept").hasSize(2);
         } finally {
             setStock("hoodie", PLENTY);
             setStock("cap", PLENTY);
+            setStock("mug", PLENTY);
         }
     }
 
@@ -524,39 +542,144 @@ class WebPagesSystemTest {
     @Test
     void showsEachRefusalAsASentenceNextToItsField() {
         signInAs("Gregor");
-        fillOrder("mug", 1, "");
-        WebElement quantity = browser.find("#quantity");
-        quantity.clear();
-        quantity.sendKeys("0");
+        fillOrder("mug", 0, "");
+        WebElement quantity = browser.find("#quantity-mug");
         WebElement card = browser.find("#payment-method");
         card.sendKeys("12ab");
         browser.find("#pay").click();
-        String quantityError = browser.text("#quantity-error", "Quantity");
-        assertThat(quantityError).matches("Quantity must be .+\\.");
+        String quantityError = browser.text("#quantity-mug-error", "Quantity");
+        assertThat(quantityError).matches("Quantity of Mug must be .+\\.");
         assertThat(quantity.getAttribute("aria-invalid")).isEqualTo("true");
         assertThat(browser.find("#payment-method-error").getText()).matches("Card number must be .+\\.");
         assertThat(browser.find("#outcome").getText()).isEmpty();
     }
 
+    /** Adds to the cart, changes a quantity, takes a line out and pays, all with the keyboard. */
     @Test
     void ordersWithTheKeyboardAloneAndShowsWhereTheFocusIs() {
         browser.go("/");
         WebElement key = browser.shown("#api-key");
         key.sendKeys(GREGOR + Keys.ENTER);
         browser.shown("#order-form");
-        browser.find("#quantity").click();
-        WebElement focused = browser.driver().switchTo().activeElement();
-        focused.sendKeys(Keys.chord(Keys.CONTROL, "a"), "2", Keys.TAB);
+        WebElement addCap = tabTo("Add Cap to the cart");
+        assertThat(addCap.getCssValue("outline-style"))
+                .as("a visible focus ring")
+                .isEqualTo("solid");
+        addCap.sendKeys(Keys.ENTER);
+        browser.shown("#cart tr[data-item='cap']");
+        assertThat(browser.find("#cart-status").getAttribute("textContent")).isEqualTo("Cap is in the cart: 1.");
+        tabTo("Add Mug to the cart").sendKeys(Keys.ENTER);
+        browser.shown("#cart tr[data-item='mug']");
+        browser.text("#total", "$32.50");
+
+        tabTo("Remove Cap").sendKeys(Keys.ENTER);
+        browser.await(d -> browser.all("#cart tr[data-item='cap']").isEmpty());
         assertThat(browser.driver().switchTo().activeElement().getAttribute("id"))
-                .isEqualTo("test-card");
-        browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
-        WebElement pay = browser.driver().switchTo().activeElement();
-        assertThat(pay.getAttribute("id")).isEqualTo("pay");
-        assertThat(pay.getCssValue("outline-style")).as("a visible focus ring").isEqualTo("solid");
+                .as("the focus goes back to the cart")
+                .isEqualTo("cart-title");
+        tabTo("quantity-mug").sendKeys(Keys.chord(Keys.CONTROL, "a"), "3");
+        browser.text("#total", "Total: $37.50");
+        WebElement pay = tabTo("pay");
         assertThat(pay.getCssValue("outline-width")).isEqualTo("3px");
         pay.sendKeys(Keys.ENTER);
         browser.await(d -> "PAID".equals(browser.find("#outcome-text").getAttribute("data-status")));
-        assertThat(browser.find("#outcome-text").getText()).startsWith("Paid: 2 × ");
+        assertThat(browser.find("#outcome-text").getText()).startsWith("Paid: 3 × Mug, $37.50");
+        assertThat(browser.find("#cart-empty").isDisplayed()).isTrue();
+    }
+
+    /**
+     * A cart of several lines: amounts and total as quantities change, kept in the tab across a
+     * reload (in sessionStorage only), paid as one order of its lines, then empty.
+     */
+    @Test
+    void keepsACartAcrossAReloadAndPaysItAsOneOrderOfLines() {
+        signInAs("Alice");
+        for (String item : List.of("t-shirt", "mug", "sticker")) {
+            browser.shown("#catalog li[data-item='" + item + "'] .add").click();
+        }
+        browser.find("#catalog li[data-item='mug'] .add").click();
+        assertThat(browser.find("#quantity-mug").getAttribute("value"))
+                .as("added twice")
+                .isEqualTo("2");
+        WebElement mugs = browser.find("#quantity-mug");
+        mugs.sendKeys(Keys.chord(Keys.CONTROL, "a"), "3");
+        assertThat(browser.find("#cart tr[data-item='mug'] .amount").getText()).isEqualTo("$37.50");
+        browser.text("#total", "Total: $140.50");
+        browser.find("#cart tr[data-item='sticker'] .remove").click();
+        browser.text("#total", "Total: $137.50");
+
+        browser.driver().navigate().refresh();
+        browser.shown("#cart tr[data-item='mug']");
+        assertThat(browser.all("#cart tbody tr"))
+                .extracting(row -> row.getAttribute("data-item"))
+                .containsExactly("t-shirt", "mug");
+        assertThat(browser.find("#quantity-mug").getAttribute("value")).isEqualTo("3");
+        assertThat(browser.find("#total").getText()).isEqualTo("Total: $137.50");
+        assertThat(browser.script("return localStorage.length;")).isEqualTo(0L);
+        browser.screenshot("storefront");
+
+        new Select(browser.find("#test-card")).selectByValue("4242424242424242");
+        browser.find("#pay").click();
+        browser.await(d -> "PAID".equals(browser.find("#outcome-text").getAttribute("data-status")));
+        assertThat(browser.find("#outcome-text").getText()).startsWith("Paid: 1 × T-shirt, 3 × Mug, $137.50");
+        String id = browser.find("#outcome-text").getAttribute("data-order");
+        var lines = gateway.get("/orders/" + id, Gateway.ALICE).json().get("lines");
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1).get("item").asText()).isEqualTo("mug");
+        assertThat(lines.get(1).get("quantity").asInt()).isEqualTo(3);
+        assertThat(browser.find("#cart-empty").isDisplayed()).isTrue();
+        assertThat(browser.script("return sessionStorage.getItem('shop.cart');"))
+                .as("a paid cart is gone")
+                .isNull();
+        browser.find("#pay").click();
+        assertThat(browser.text("#order-error", "empty")).contains("The cart is empty");
+    }
+
+    /**
+     * An order's page refunds chosen units of its lines, with the keyboard: the order partly
+     * refunded, the units back in stock, a request for more than is left refused in words, then
+     * the rest refunded.
+     */
+    @Test
+    void refundsChosenUnitsOfAnOrdersLines() {
+        String id = gateway.post(
+                        "/orders",
+                        GREGOR,
+                        "{\"lines\":[{\"item\":\"cap\",\"quantity\":2},{\"item\":\"sticker\",\"quantity\":3}],"
+                                + "\"paymentMethod\":\"4242424242424242\"}")
+                .json()
+                .get("id")
+                .asText();
+        signInAs("Gregor");
+        browser.go("/#order/" + id);
+        WebElement caps = browser.shown("#refund-cap");
+        assertThat(browser.find("label[for='refund-cap']").getText()).isEqualTo("Units of Cap to refund (2 of 2 left)");
+        assertThat(browser.find("#refund").getText()).isEqualTo("Refund $49.00");
+        long capsBefore = available("cap");
+        caps.sendKeys(Keys.chord(Keys.CONTROL, "a"), "1", Keys.ENTER);
+        browser.text("#order-details", "Partly refunded");
+        assertThat(browser.find("#order-details").getText()).contains("$20.00 refunded");
+        assertThat(browser.find("label[for='refund-cap']").getText()).isEqualTo("Units of Cap to refund (1 of 2 left)");
+        assertThat(browser.find("#refund").getText()).isEqualTo("Refund $29.00");
+        assertThat(available("cap") - capsBefore).as("the unit back in stock").isEqualTo(1);
+        assertThat(browser.find("#order-details").getText()).contains("2 × Cap at $20.00: $40.00 (1 refunded)");
+        List<String> problems = new ArrayList<>();
+        scan("an order partly refunded", problems);
+        assertThat(problems).isEmpty();
+        browser.screenshot("order-refunds");
+
+        browser.find("#refund-sticker").sendKeys(Keys.chord(Keys.CONTROL, "a"), "4", Keys.ENTER);
+        assertThat(browser.text("#refund-error", "Nothing was refunded"))
+                .isEqualTo("Not that many to refund of sticker (3 left). Nothing was refunded.");
+        browser.find("#refund-sticker").sendKeys(Keys.chord(Keys.CONTROL, "a"), "0", Keys.ENTER);
+        assertThat(browser.text("#refund-error", "Choose")).isEqualTo("Choose how many units of which line to refund.");
+
+        tabTo("refund").sendKeys(Keys.ENTER);
+        browser.text("#order-details", "Refunded");
+        assertThat(browser.find("#refund-form").isDisplayed()).isFalse();
+        var refunded = gateway.get("/orders/" + id, GREGOR).json();
+        assertThat(refunded.get("status").asText()).isEqualTo("REFUNDED");
+        assertThat(refunded.get("refund").get("amount").decimalValue()).isEqualByComparingTo("49.00");
     }
 
     @Test
@@ -605,11 +728,23 @@ class WebPagesSystemTest {
 
     /** A refusal shown next to its field, so that the scan sees one. */
     private void showError() {
-        WebElement quantity = browser.find("#quantity");
+        WebElement quantity = browser.find("#quantity-mug");
         quantity.clear();
         quantity.sendKeys("0");
         browser.find("#pay").click();
-        browser.text("#quantity-error", "Quantity");
+        browser.text("#quantity-mug-error", "Quantity");
+    }
+
+    /** Presses Tab until the element of this id or label has the focus (at most 60 times); it. */
+    private WebElement tabTo(String idOrLabel) {
+        for (int i = 0; i < 60; i++) {
+            WebElement focused = browser.driver().switchTo().activeElement();
+            if (idOrLabel.equals(focused.getAttribute("id")) || idOrLabel.equals(focused.getAttribute("aria-label"))) {
+                return focused;
+            }
+            new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+        }
+        throw new AssertionError("Tab never reached " + idOrLabel);
     }
 
     private void signInAs(String who) {
@@ -627,10 +762,11 @@ class WebPagesSystemTest {
                 .orElseThrow();
     }
 
+    /** Puts the units of one item in the cart (it must be empty) and chooses the card. */
     private void fillOrder(String item, int quantity, String card) {
-        browser.shown("#item option");
-        new Select(browser.find("#item")).selectByValue(item);
-        WebElement amount = browser.find("#quantity");
+        assertThat(browser.all("#cart tbody tr")).as("the cart before").isEmpty();
+        browser.shown("#catalog li[data-item='" + item + "'] .add").click();
+        WebElement amount = browser.shown("#quantity-" + item);
         amount.clear();
         amount.sendKeys(String.valueOf(quantity));
         Select cards = new Select(browser.find("#test-card"));
