@@ -1,4 +1,4 @@
-// The operations console: a live summary, stock per product (which an admin sets), every order with
+// The operations console: a live summary, stock per product (which an admin adds to or sets), every order with
 // filters and each one's lines, the stuck ones, transactions and refunds. For admins: a customer is
 // refused by the API (403), and the page shows the refusal only.
 import { ApiProblem, STATUS_WORDS, call, fieldSentence, h, linesText, loadConfig, money, showError, when } from './api.js';
@@ -92,7 +92,7 @@ function orderRow(order, last) {
     last(order));
 }
 
-/** Each product with its units available, and a form to set them. */
+/** Each product with its units available, a form to add units and one to set them. */
 async function showStock() {
   try {
     const products = (await call('GET', '/products')).json;
@@ -104,34 +104,54 @@ async function showStock() {
 }
 
 function stockRow(product) {
-  const input = h('input', {
-    id: 'stock-' + product.item, name: 'available', type: 'number', inputmode: 'numeric', min: '0', value: product.available,
-  });
-  const form = h('form', { class: 'inline', novalidate: true },
-    h('label', { for: input.id, class: 'visually-hidden' }, 'Units of ' + product.name + ' available'),
-    input,
-    h('button', { type: 'submit', class: 'secondary' }, 'Set'));
-  form.addEventListener('submit', event => { event.preventDefault(); setStock(product, input.value); });
   return h('tr', { 'data-item': product.item },
     h('td', {}, product.name),
     h('td', {}, money(product.price, product.currency)),
     h('td', { class: 'available' }, product.available),
-    h('td', {}, form));
+    h('td', {}, unitsForm(product, 'add', 'Units of ' + product.name + ' to add', '', 'Add')),
+    h('td', {}, unitsForm(product, 'stock', 'Units of ' + product.name + ' available', product.available, 'Set')));
 }
 
-async function setStock(product, value) {
-  const available = Number(value);
-  if (value.trim() === '' || !Number.isInteger(available) || available < 0) {
-    stockError('Units of ' + product.name + ' must be a whole number, 0 or more.');
+/** A number and its button: "add" adds it (1 or more), "stock" sets it (0 or more). */
+function unitsForm(product, kind, label, value, action) {
+  const input = h('input', {
+    id: kind + '-' + product.item, type: 'number', inputmode: 'numeric', min: kind === 'add' ? '1' : '0', value,
+  });
+  const button = h('button', { type: 'submit', class: 'secondary' }, action);
+  const form = h('form', { class: 'inline', novalidate: true },
+    h('label', { for: input.id, class: 'visually-hidden' }, label), input, button);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    button.disabled = true; // an addition is not idempotent: one at a time
+    try {
+      await changeStock(product, kind, input.value);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+async function changeStock(product, kind, value) {
+  const units = Number(value);
+  const least = kind === 'add' ? 1 : 0;
+  const what = kind === 'add' ? 'Units of ' + product.name + ' to add' : 'Units of ' + product.name;
+  if (value.trim() === '' || !Number.isInteger(units) || units < least) {
+    stockError(what + ' must be a whole number, ' + least + ' or more.');
     return;
   }
+  const path = '/products/' + encodeURIComponent(product.item) + (kind === 'add' ? '/stock/additions' : '/stock');
   try {
-    const set = (await call('PUT', '/products/' + encodeURIComponent(product.item) + '/stock', { body: { available } })).json;
-    byId('stock').querySelector('tr[data-item="' + CSS.escape(product.item) + '"]').replaceWith(stockRow(set));
+    const changed = kind === 'add'
+      ? (await call('POST', path, { body: { units } })).json
+      : (await call('PUT', path, { body: { available: units } })).json;
+    const row = byId('stock').querySelector('tr[data-item="' + CSS.escape(product.item) + '"]');
+    row.replaceWith(stockRow(changed));
+    byId(kind + '-' + product.item).focus();
     byId('stock-error').hidden = true;
   } catch (problem) {
     const error = (problem.problem && problem.problem.errors || [])[0];
-    stockError(error ? fieldSentence('Units of ' + product.name, error.message) : problem.message);
+    stockError(error ? fieldSentence(what, error.message) : problem.message);
   }
 }
 

@@ -105,6 +105,7 @@ public final class GatewayMain {
                             new RequestValidation(vertx, contract));
                     calls.route("listProducts", orders::forward);
                     calls.route("setStock", Authentication.adminsOnly("set stock"), orders::forward);
+                    calls.route("addStock", Authentication.adminsOnly("add stock"), orders::forward);
                     calls.route("setPrice", Authentication.adminsOnly("set prices"), orders::forward);
                     calls.route("placeOrder", orders::forward);
                     calls.route("listOrders", orders::forward);

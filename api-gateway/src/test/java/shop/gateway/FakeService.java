@@ -171,7 +171,7 @@ public final class FakeService implements AutoCloseable {
             case "POST /orders/{id}/refund" ->
                 Answer.json(200, ORDER.replace("\"PAID\",\"success\":true", "\"REFUNDED\",\"success\":false"));
             case "GET /products" -> Answer.json(200, PRODUCTS);
-            case "PUT /products/cap/stock", "PUT /products/cap/price" ->
+            case "PUT /products/cap/stock", "POST /products/cap/stock/additions", "PUT /products/cap/price" ->
                 Answer.json(200, PRODUCTS.substring(1, PRODUCTS.length() - 1));
             case "GET /transactions" -> Answer.json(200, TRANSACTIONS);
             case "GET /admin/summary" -> Answer.json(200, SUMMARY);

@@ -84,6 +84,7 @@ public final class OrderServiceMain {
                     router.route().handler(InternalAuthentication.handler(tokens));
                     router.get("/products").handler(catalog::list);
                     router.put("/products/:item/stock").handler(catalog::setStock);
+                    router.post("/products/:item/stock/additions").handler(catalog::addStock);
                     router.put("/products/:item/price").handler(catalog::setPrice);
                     router.post("/orders").handler(controller::place);
                     router.get("/orders").handler(controller::list);

@@ -286,11 +286,12 @@ class WebPagesSystemTest {
     }
 
     /**
-     * The console shows each product's units, an admin sets them with the keyboard (a bad number
-     * refused next to the table, nothing set), and an order's lines with their unit prices.
+     * The console shows each product's units, an admin sets them and adds to them with the
+     * keyboard (a bad number refused next to the table, nothing changed), and an order's lines
+     * with their unit prices.
      */
     @Test
-    void showsStockLetsAnAdminSetItAndShowsAnOrdersLines() {
+    void showsStockLetsAnAdminSetAndAddItAndShowsAnOrdersLines() {
         String id = gateway.post(
                         "/orders",
                         Gateway.ALICE,
@@ -317,6 +318,18 @@ class WebPagesSystemTest {
             assertThat(available("sticker"))
                     .as("nothing set by a refused number")
                     .isEqualTo(500);
+            browser.find("#add-sticker").sendKeys("25", Keys.ENTER);
+            browser.await(d -> "525"
+                    .equals(browser.find("#stock tr[data-item='sticker'] .available")
+                            .getText()));
+            assertThat(available("sticker")).isEqualTo(525);
+            assertThat(browser.driver().switchTo().activeElement().getAttribute("id"))
+                    .as("the focus stays on the field, to add again")
+                    .isEqualTo("add-sticker");
+            browser.find("#add-sticker").sendKeys(Keys.chord(Keys.CONTROL, "a"), "0", Keys.ENTER);
+            assertThat(browser.text("#stock-error", "to add"))
+                    .isEqualTo("Units of Sticker to add must be a whole number, 1 or more.");
+            assertThat(available("sticker")).isEqualTo(525);
 
             browser.shown("#console-orders tr[data-order='" + id + "'] button").sendKeys(Keys.ENTER);
             WebElement cap = browser.shown("#console-order-lines tr[data-item='cap']");

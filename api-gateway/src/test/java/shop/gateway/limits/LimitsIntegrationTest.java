@@ -87,6 +87,11 @@ class LimitsIntegrationTest {
                                 .header("Authorization", admin)
                                 .header("Content-Type", "application/json")
                                 .PUT(HttpRequest.BodyPublishers.ofString("{\"available\":250}")),
+                "addStock",
+                        () -> gateway.request("/products/cap/stock/additions")
+                                .header("Authorization", admin)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"units\":50}")),
                 "setPrice",
                         () -> gateway.request("/products/cap/price")
                                 .header("Authorization", admin)

@@ -219,6 +219,23 @@ class GatewayIntegrationTest {
         assertThat(received.body().toString()).isEqualTo(body);
         assertThat(callOf(received, "order-service"))
                 .isEqualTo(new InternalCall("api-gateway", new Caller("admin", Role.ADMIN)));
+
+        String addition = "{\"units\":50}";
+        assertThat(gateway.send(additions(GREGOR, addition)).statusCode()).isEqualTo(403);
+        assertThat(gateway.send(additions(ADMIN, "{\"units\":0}")).statusCode()).isEqualTo(400);
+        assertThat(orderService.receivedNothing()).isTrue();
+        assertThat(gateway.send(additions(ADMIN, addition)).statusCode()).isEqualTo(200);
+        Received added = orderService.next();
+        assertThat(added.method()).isEqualTo("POST");
+        assertThat(added.uri()).isEqualTo("/products/cap/stock/additions");
+        assertThat(added.body().toString()).isEqualTo(addition);
+    }
+
+    private HttpRequest.Builder additions(String key, String body) {
+        return gateway.request("/products/cap/stock/additions")
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     @Test

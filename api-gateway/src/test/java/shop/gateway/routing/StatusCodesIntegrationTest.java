@@ -91,8 +91,9 @@ class StatusCodesIntegrationTest {
         Answer serviceFailed = Answer.problem(500, "internal-error", Map.of());
         Answer tooSlow = Answer.json(200, FakeService.ORDER).after(Duration.ofSeconds(2));
         return Stream.of(
-                        productSetting("setStock", "stock", "{\"available\":250}", "{\"available\":-1}"),
-                        productSetting("setPrice", "price", "{\"price\":22.50}", "{\"price\":0}"),
+                        productSetting("setStock", "PUT", "stock", "{\"available\":250}", "{\"available\":-1}"),
+                        productSetting("addStock", "POST", "stock/additions", "{\"units\":50}", "{\"units\":0}"),
+                        productSetting("setPrice", "PUT", "price", "{\"price\":22.50}", "{\"price\":0}"),
                         Stream.of(
                                 // POST /orders
                                 new Case("placeOrder", 201, null, null, g -> order(g, "{\"item\":\"cap\"}")),
@@ -452,17 +453,18 @@ class StatusCodesIntegrationTest {
      * The documented answers of an admin's {@code PUT} of a product's setting: {@code good} is
      * taken, {@code bad} refused at the door.
      */
-    private static Stream<Case> productSetting(String operationId, String setting, String good, String bad) {
+    private static Stream<Case> productSetting(
+            String operationId, String method, String setting, String good, String bad) {
         Answer serviceFailed = Answer.problem(500, "internal-error", Map.of());
         String path = "/products/cap/" + setting;
         return Stream.of(
-                new Case(operationId, 200, null, null, g -> put(g, path, GatewayIntegrationTest.ADMIN, good)),
+                new Case(operationId, 200, null, null, g -> write(g, method, path, GatewayIntegrationTest.ADMIN, good)),
                 new Case(
                         operationId,
                         400,
                         "invalid-request",
                         null,
-                        g -> put(g, path, GatewayIntegrationTest.ADMIN, bad)),
+                        g -> write(g, method, path, GatewayIntegrationTest.ADMIN, bad)),
                 new Case(
                         operationId,
                         401,
@@ -470,26 +472,37 @@ class StatusCodesIntegrationTest {
                         null,
                         g -> g.request(path)
                                 .header("Content-Type", "application/json")
-                                .PUT(HttpRequest.BodyPublishers.ofString(good))),
-                new Case(operationId, 403, "forbidden", null, g -> put(g, path, GatewayIntegrationTest.GREGOR, good)),
+                                .method(method, HttpRequest.BodyPublishers.ofString(good))),
+                new Case(
+                        operationId,
+                        403,
+                        "forbidden",
+                        null,
+                        g -> write(g, method, path, GatewayIntegrationTest.GREGOR, good)),
                 new Case(
                         operationId,
                         404,
                         "product-not-found",
                         Answer.problem(404, "product-not-found", Map.of()),
-                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good)),
+                        g -> write(g, method, path, GatewayIntegrationTest.ADMIN, good)),
                 new Case(
                         operationId,
                         406,
                         "not-acceptable",
                         null,
-                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good).header("Accept", "application/xml")),
+                        g -> write(g, method, path, GatewayIntegrationTest.ADMIN, good)
+                                .header("Accept", "application/xml")),
                 new Case(
                         operationId,
                         413,
                         "payload-too-large",
                         null,
-                        g -> put(g, path, GatewayIntegrationTest.ADMIN, "{\"x\":\"" + "1".repeat(17_000) + "\"}")),
+                        g -> write(
+                                g,
+                                method,
+                                path,
+                                GatewayIntegrationTest.ADMIN,
+                                "{\"x\":\"" + "1".repeat(17_000) + "\"}")),
                 new Case(
                         operationId,
                         415,
@@ -498,32 +511,33 @@ class StatusCodesIntegrationTest {
                         g -> g.request(path)
                                 .header("Authorization", "Bearer " + GatewayIntegrationTest.ADMIN)
                                 .header("Content-Type", "text/plain")
-                                .PUT(HttpRequest.BodyPublishers.ofString(setting + "=1"))),
+                                .method(method, HttpRequest.BodyPublishers.ofString("units=1"))),
                 new Case(
                         operationId,
                         500,
                         "internal-error",
                         serviceFailed,
-                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good)),
+                        g -> write(g, method, path, GatewayIntegrationTest.ADMIN, good)),
                 new Case(
                         operationId,
                         503,
                         "database-unavailable",
                         Answer.problem(503, "database-unavailable", Map.of("Retry-After", "1")),
-                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good)),
+                        g -> write(g, method, path, GatewayIntegrationTest.ADMIN, good)),
                 new Case(
                         operationId,
                         504,
                         "outcome-unknown",
                         Answer.problem(504, "outcome-unknown", Map.of()),
-                        g -> put(g, path, GatewayIntegrationTest.ADMIN, good)));
+                        g -> write(g, method, path, GatewayIntegrationTest.ADMIN, good)));
     }
 
-    private static HttpRequest.Builder put(GatewayUnderTest gateway, String path, String key, String json) {
+    private static HttpRequest.Builder write(
+            GatewayUnderTest gateway, String method, String path, String key, String json) {
         return gateway.request(path)
                 .header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(json));
+                .method(method, HttpRequest.BodyPublishers.ofString(json));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -69,6 +69,20 @@ public final class Catalog {
         }
     }
 
+    /** The body of {@code POST /products/{item}/stock/additions}. */
+    record StockAddition(Long units) {
+
+        @SuppressWarnings("ConstantValue") // JSON may leave out what the type says is there
+        StockAddition {
+            if (units == null) {
+                throw new ProblemException(Problem.invalidField("units", "is required"));
+            }
+            if (units < 1 || units > StockSetting.MAX) {
+                throw new ProblemException(Problem.invalidField("units", "must be between 1 and " + StockSetting.MAX));
+            }
+        }
+    }
+
     /** The body of {@code PUT /products/{item}/price}: in the product's currency. */
     record PriceSetting(BigDecimal price) {
 
@@ -181,6 +195,35 @@ public final class Catalog {
                             change.before(),
                             change.after(),
                             caller.customer());
+                    json(context, view(product, change.after()));
+                })
+                .onFailure(context::fail);
+    }
+
+    /**
+     * {@code POST /products/{item}/stock/additions}: admins only; adds units delivered to what
+     * concurrent orders leave, and logs who added how many, from what to what.
+     */
+    public void addStock(RoutingContext context) {
+        Caller caller = admin(context, "add stock");
+        Product product = product(context);
+        StrictJson.requireJson(context);
+        StockAddition addition = StrictJson.read(context.body().buffer(), StockAddition.class);
+        stock.add(product.item(), addition.units())
+                .onSuccess(added -> {
+                    if (added.isEmpty()) {
+                        context.fail(new ProblemException(Problem.invalidField(
+                                "units", "would make more than " + StockSetting.MAX + " available")));
+                        return;
+                    }
+                    Stock.Change change = added.get();
+                    log.info(
+                            "Stock of {}: {} added by admin {}, from {} to {}",
+                            change.item(),
+                            addition.units(),
+                            caller.customer(),
+                            change.before(),
+                            change.after());
                     json(context, view(product, change.after()));
                 })
                 .onFailure(context::fail);

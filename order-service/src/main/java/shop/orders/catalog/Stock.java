@@ -6,12 +6,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import shop.defaults.Database;
 
 /**
  * How many units of each product can be sold now. Placing an order takes its lines' units in the
  * transaction that stores it, a failed payment or a refund puts them back in the transaction that
- * records it ({@link #CHANGE}, by the order feature), and an admin sets a number ({@link #set}).
+ * records it ({@link #CHANGE}, by the order feature), and an admin sets a number ({@link #set}) or
+ * adds units delivered ({@link #add}).
  * The database keeps {@code available} from going below 0 ({@link #NOT_NEGATIVE}): an order that
  * would is refused by its own insert's transaction, never by a check made before it.
  */
@@ -38,6 +40,18 @@ public final class Stock {
     private static final String SET = """
             update stock set added = added + #{available} - available, available = #{available} where item = #{item}
             """;
+
+    /**
+     * Adds to what orders leave, in one statement: nothing read before it can be stale. Bounded,
+     * so that a product never holds more than {@link Catalog.StockSetting#MAX}.
+     */
+    private static final String ADD = """
+            update stock set added = added + #{units}, available = available + #{units}
+            where item = #{item} and available + #{units} <= #{max}
+            """;
+
+    /** A product's units, read after {@link #ADD} in its transaction (H2 has no {@code returning}). */
+    private static final String ONE = "select available from stock where item = #{item}";
 
     /** What an admin's setting changed. */
     public record Change(String item, long before, long after) {}
@@ -71,5 +85,21 @@ public final class Stock {
                                     .execute(Map.of("item", item, "available", available))
                                     .map(done -> new Change(item, before, available));
                         }));
+    }
+
+    /** Adds units to a product's available ones; the numbers before and after, or empty past the bound. */
+    Future<Optional<Change>> add(String item, long units) {
+        return Database.inTransaction(
+                pool,
+                connection -> SqlTemplate.forUpdate(connection, ADD)
+                        .execute(Map.of("item", item, "units", units, "max", Catalog.StockSetting.MAX))
+                        .compose(added -> added.rowCount() == 0
+                                ? Future.succeededFuture(Optional.empty())
+                                : SqlTemplate.forQuery(connection, ONE)
+                                        .execute(Map.of("item", item))
+                                        .map(rows -> {
+                                            long after = rows.iterator().next().getLong("available");
+                                            return Optional.of(new Change(item, after - units, after));
+                                        })));
     }
 }

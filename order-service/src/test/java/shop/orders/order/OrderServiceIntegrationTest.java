@@ -549,6 +549,69 @@ class OrderServiceIntegrationTest {
     }
 
     /**
+     * Units delivered are added to what concurrent orders leave, none lost to a race: admins only,
+     * a bad body or an addition past the bound refused with nothing added.
+     */
+    @Test
+    void addsDeliveredUnitsToWhatConcurrentOrdersLeave() throws Exception {
+        TestDatabase own = ownDatabase("orders_stock_additions");
+        RunningService shop = start(settings(own).with("SHOP_MAX_IN_FLIGHT", "0"));
+        try {
+            String admin = TestTokens.admin(ORDER_SERVICE);
+            assertThat(addStock(shop, TestTokens.customer(ORDER_SERVICE, "Gregor"), "mug", "{\"units\":1}")
+                            .status())
+                    .isEqualTo(403);
+            assertThat(addStock(shop, admin, "no-such-thing", "{\"units\":1}").type())
+                    .isEqualTo("urn:shop:problem:product-not-found");
+            for (String bad : List.of(
+                    "{}",
+                    "{\"units\":0}",
+                    "{\"units\":-2}",
+                    "{\"units\":\"some\"}",
+                    "{\"units\":1.5}",
+                    "{\"units\":1000000000001}",
+                    "{\"units\":1,\"more\":2}")) {
+                assertThat(addStock(shop, admin, "mug", bad).status()).as(bad).isEqualTo(400);
+            }
+            assertThat(setStock(shop, admin, "cap", "{\"available\":1000000000000}")
+                            .status())
+                    .isEqualTo(200);
+            var pastTheBound = addStock(shop, admin, "cap", "{\"units\":1}");
+            assertThat(pastTheBound.status()).isEqualTo(400);
+            assertThat(pastTheBound.body()).contains("would make more than 1000000000000 available");
+            assertThat(available(shop).get("cap")).isEqualTo(1_000_000_000_000L);
+            assertThat(available(shop).get("mug"))
+                    .as("nothing added by a refused request")
+                    .isEqualTo(1_000_000_000L);
+
+            assertThat(setStock(shop, admin, "mug", "{\"available\":10}").status())
+                    .isEqualTo(200);
+            List<Callable<Answer>> calls = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                calls.add(
+                        i % 3 == 0
+                                ? () -> addStock(shop, admin, "mug", "{\"units\":2}")
+                                : () -> place(shop, "Racer", "{\"item\":\"mug\"}", null));
+            }
+            int sold = 0;
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Future<Answer> answer : pool.invokeAll(calls)) {
+                    Answer done = answer.get();
+                    boolean addition = done.json().containsKey("available");
+                    assertThat(done.status()).as(done.body()).isIn(addition ? List.of(200) : List.of(201, 409));
+                    sold += !addition && done.status() == 201 ? 1 : 0;
+                }
+            }
+            assertThat(available(shop).get("mug"))
+                    .as("10, plus 20 additions of 2, less the mugs sold")
+                    .isEqualTo(10 + 40 - sold);
+            assertEveryUnitAccountedFor(own);
+        } finally {
+            stop(shop);
+        }
+    }
+
+    /**
      * Hundreds of orders at once for the last units: exactly the units there are get sold, none
      * twice, and every unit is accounted for after.
      */
@@ -1303,6 +1366,13 @@ class OrderServiceIntegrationTest {
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private Answer addStock(RunningService target, String authorization, String item, String body) {
+        return send(request(target, "/products/" + item + "/stock/additions", null)
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private Answer refund(RunningService target, String id, String body, String idempotencyKey) {
