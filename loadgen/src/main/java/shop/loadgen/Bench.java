@@ -18,7 +18,8 @@ import java.util.Properties;
 /**
  * {@code ./shop bench}'s measurement, once {@code ./shop} has started the services on fresh
  * PostgreSQL databases: a warm-up, an open-loop rate sweep and a closed-loop maximum (see {@link
- * BenchPlan}), each step's CPU and memory per service; then, once the orders answered 202 have
+ * BenchPlan}), each step's CPU (cores, and microseconds per order) and memory per service and
+ * PostgreSQL's CPU per order when its server runs on this machine; then, once the orders answered 202 have
  * settled, the consistency check on both databases ({@link Consistency}) and a table. Exits 1 when
  * the check fails, 2 on a bad option or setting.
  *
@@ -179,24 +180,28 @@ public final class Bench {
             throws IOException, InterruptedException {
         List<Duration> cpuBefore =
                 options.services().stream().map(ServiceProcess::cpu).toList();
+        Duration databaseBefore = ServiceProcess.databaseCpu();
         long started = System.nanoTime();
         Result result =
                 new LoadGenerator(new Settings(options.gateway(), API_KEY, rate, concurrency, duration)).run(out);
         double seconds = (System.nanoTime() - started) / 1e9;
         result.errorKinds().forEach((kind, count) -> say("%d errors: %s", count, kind));
         StringBuilder row = new StringBuilder(result.row());
+        long orders = result.acknowledged().size();
         Duration cpu = Duration.ZERO;
         for (int i = 0; i < options.services().size(); i++) {
             ServiceProcess service = options.services().get(i);
             Duration used = service.cpu().minus(cpuBefore.get(i));
             cpu = cpu.plus(used);
-            row.append(" %7.2f %7s"
+            row.append(" %7.2f %7s %6s"
                     .formatted(
                             used.toNanos() / 1e9 / seconds,
-                            service.residentMegabytes().map(String::valueOf).orElse("-")));
+                            service.residentMegabytes().map(String::valueOf).orElse("-"),
+                            perOrder(used, orders)));
         }
-        long orders = result.acknowledged().size();
-        row.append(" %11s".formatted(orders == 0 ? "-" : String.valueOf(cpu.toNanos() / 1000 / orders)));
+        row.append(" %11s".formatted(perOrder(cpu, orders)));
+        Duration database = ServiceProcess.databaseCpu().minus(databaseBefore);
+        row.append(" %10s".formatted(database.isZero() ? "-" : perOrder(database, orders)));
         Files.write(options.out().resolve(name + ".ids"), result.acknowledged(), StandardOpenOption.CREATE_NEW);
         return new Step(row.toString(), result.acknowledged());
     }
@@ -204,9 +209,14 @@ public final class Bench {
     private String header() {
         StringBuilder header = new StringBuilder(Result.header());
         for (ServiceProcess service : options.services()) {
-            header.append(" %15s".formatted(service.name().split("-")[0] + " cpu/MB"));
+            header.append(" %22s".formatted(service.name().split("-")[0] + " cpu/MB/us/ord"));
         }
-        return header.append(" %11s".formatted("cpu us/ord")).toString();
+        return header.append(" %11s %10s".formatted("cpu us/ord", "pg us/ord")).toString();
+    }
+
+    /** Microseconds of CPU per acknowledged order, or "-" for none. */
+    private static String perOrder(Duration cpu, long orders) {
+        return orders == 0 ? "-" : String.valueOf(cpu.toNanos() / 1000 / orders);
     }
 
     /** Waits, up to a minute, for no order to be PENDING: the recovery job finishes those answered 202. */

@@ -29,6 +29,19 @@ record ServiceProcess(String name, long pid, Path log) {
                 .orElse(Duration.ZERO);
     }
 
+    /**
+     * The CPU time of every PostgreSQL process this user may see (the server's processes run as
+     * the {@code postgres} user): zero when the server runs elsewhere. Connections that open and
+     * close within a step are missed; the services' pools keep theirs open.
+     */
+    static Duration databaseCpu() {
+        return ProcessHandle.allProcesses()
+                .filter(process ->
+                        process.info().user().filter("postgres"::equals).isPresent())
+                .map(process -> process.info().totalCpuDuration().orElse(Duration.ZERO))
+                .reduce(Duration.ZERO, Duration::plus);
+    }
+
     /** Its resident memory in MB, where the platform says it (Linux's /proc). */
     Optional<Long> residentMegabytes() {
         try {

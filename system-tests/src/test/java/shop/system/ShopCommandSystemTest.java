@@ -250,23 +250,32 @@ class ShopCommandSystemTest {
                             "p99 ms",
                             "max ms",
                             "errors",
-                            "payment cpu/MB",
-                            "order cpu/MB",
-                            "api cpu/MB",
-                            "cpu us/ord");
+                            "payment cpu/MB/us/ord",
+                            "order cpu/MB/us/ord",
+                            "api cpu/MB/us/ord",
+                            "cpu us/ord",
+                            "pg us/ord");
             for (String load : List.of("20 orders/s offered", "40 orders/s offered", "64 clients")) {
                 String row = lines.stream()
                         .filter(line -> line.startsWith(load + " "))
                         .findFirst()
                         .orElseThrow(() -> new AssertionError("no row for " + load + ": " + lines));
                 String[] numbers = row.substring(load.length()).strip().split(" +");
-                assertThat(numbers).as(row).hasSize(13).allMatch(number -> number.matches("[0-9]+(\\.[0-9]+)?"));
+                assertThat(numbers).as(row).hasSize(17).allMatch(number -> number.matches("[0-9]+(\\.[0-9]+)?"));
                 assertThat(Double.parseDouble(numbers[0]))
                         .as("orders/s of " + row)
                         .isPositive();
                 assertThat(Long.parseLong(numbers[5])).as("errors of " + row).isZero();
-                assertThat(Long.parseLong(numbers[12]))
+                for (int service = 0; service < 3; service++) {
+                    assertThat(Long.parseLong(numbers[8 + 3 * service]))
+                            .as("a service's CPU per order in " + row)
+                            .isPositive();
+                }
+                assertThat(Long.parseLong(numbers[15]))
                         .as("CPU per order of " + row)
+                        .isPositive();
+                assertThat(Long.parseLong(numbers[16]))
+                        .as("PostgreSQL's CPU per order of " + row)
                         .isPositive();
             }
             String consistency = lines.stream()
