@@ -5,11 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.SqlResult;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,25 +47,6 @@ public final class BatchedWrites<W> {
         default Future<Integer> runAlone(Pool pool, W write) {
             return Database.inTransaction(pool, connection -> run(connection, List.of(write)))
                     .map(List::getFirst);
-        }
-
-        /**
-         * Writes of one statement each: a batch runs it once per write in one round trip, a write
-         * alone runs it on its own (one statement needs no transaction around it, and H2 counts
-         * what it did only so).
-         */
-        static Statements<Map<String, Object>> single(Database.Statement statement) {
-            return new Statements<>() {
-                @Override
-                public Future<List<Integer>> run(SqlConnection connection, List<Map<String, Object>> writes) {
-                    return statement.executeBatch(connection, writes).map(Database::rowCounts);
-                }
-
-                @Override
-                public Future<Integer> runAlone(Pool pool, Map<String, Object> write) {
-                    return statement.execute(pool, write).map(SqlResult::rowCount);
-                }
-            };
         }
     }
 

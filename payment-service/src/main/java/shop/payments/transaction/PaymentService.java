@@ -25,12 +25,10 @@ import shop.payments.transaction.PaymentProblem.RefundDeclined;
  * processor is asked, then its answer recorded. A repeated request returns what was recorded,
  * or finishes a claim left by a request that failed or a process that died.
  *
- * <p>A new charge costs two writes, the claim and its settlement, each committed with those of
- * the charges that come meanwhile (batched, {@link Transactions#insert}): under load, a fraction
- * of a commit each. The claim is tried first rather than looked up first, since an order is
- * charged for the first time far more often than again; it is durable before the processor is
- * asked, so that a process that dies meanwhile leaves a claim to finish, never a charge nobody
- * knows of.
+ * <p>A new charge costs one transaction, the claim and its settlement: the claim is tried first
+ * rather than looked up first, since an order is charged for the first time far more often than
+ * again, and the processor's answer is recorded before the claim's commit (see
+ * {@link Transactions#claimAndSettle}).
  */
 class PaymentService {
 
@@ -89,11 +87,12 @@ class PaymentService {
                 return Future.succeededFuture(new Result(claim, true));
             });
         }
-        return transactions.insert(claim).compose(claimed -> {
-            if (!claimed) {
+        return transactions.claimAndSettle(claim, this::ask).compose(settled -> {
+            if (settled == null) {
                 return finishEarlierCharge(orderId, amount);
             }
-            return ask(claim).compose(this::settle).map(settled -> new Result(settled, true));
+            recorded(settled);
+            return Future.succeededFuture(new Result(settled, true));
         });
     }
 

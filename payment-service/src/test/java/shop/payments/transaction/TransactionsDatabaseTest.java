@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
@@ -16,9 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -168,62 +164,6 @@ class TransactionsDatabaseTest {
                 .isFalse();
         assertThat(await(db.transactions().ofOrder(claim.orderId())).charge())
                 .isEqualTo(claim.settled(Transaction.Status.SUCCEEDED, null));
-    }
-
-    /**
-     * Charges claimed and settled at the same moment on one event loop go to the database in
-     * batches, each caller with its own answer: the claim of an order claimed already is refused
-     * in the batch it rode in, and a second settlement of the same claim records nothing.
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("databases")
-    void claimsAndSettlesConcurrentChargesInBatchesEachWithItsOwnAnswer(Db db) {
-        List<Transaction> claims = IntStream.range(0, 40)
-                .mapToObj(i -> new Transaction(
-                        UUID.randomUUID(),
-                        UUID.randomUUID(),
-                        Transaction.Type.CHARGE,
-                        Transaction.Status.PROCESSING,
-                        new Money(100 + i, "USD"),
-                        null,
-                        "visa",
-                        "4242",
-                        "tok_sim_approve",
-                        now))
-                .toList();
-        Transaction again = transaction(claims.get(7).orderId(), Transaction.Type.CHARGE, now);
-        long batchesBefore = db.transactions().batches();
-        List<Boolean> claimed = onEventLoop(() -> Future.all(Stream.concat(claims.stream(), Stream.of(again))
-                        .map(db.transactions()::insert)
-                        .toList())
-                .map(all -> all.<Boolean>list()));
-        assertThat(claimed.subList(0, 40)).containsOnly(true);
-        assertThat(claimed.get(40)).as("a second claim of one order").isFalse();
-        List<Boolean> settled = onEventLoop(() -> Future.all(Stream.concat(
-                                claims.stream().map(c -> c.settled(Transaction.Status.SUCCEEDED, null)),
-                                Stream.of(claims.get(3).settled(Transaction.Status.DECLINED, "card_declined")))
-                        .map(db.transactions()::settle)
-                        .toList())
-                .map(all -> all.<Boolean>list()));
-        assertThat(settled.subList(0, 40)).containsOnly(true);
-        assertThat(settled.get(40)).as("a second settlement of one claim").isFalse();
-        for (Transaction claim : claims) {
-            assertThat(await(db.transactions().ofOrder(claim.orderId())).charge())
-                    .isEqualTo(claim.settled(Transaction.Status.SUCCEEDED, null));
-        }
-        if (db.kind().kind() == TestDatabase.Kind.POSTGRESQL) {
-            // H2's JDBC client answers a batch with the sum of its counts: there every write goes alone.
-            assertThat(db.transactions().batches() - batchesBefore)
-                    .as("round trips for 41 claims and 41 settlements")
-                    .isLessThan(82);
-        }
-    }
-
-    /** Runs {@code work} on one of the service's event loops, as a request's handler does. */
-    private static <T> T onEventLoop(Supplier<Future<T>> work) {
-        Promise<T> done = Promise.promise();
-        RUNTIME.vertx().getOrCreateContext().runOnContext(start -> work.get().onComplete(done));
-        return await(done.future());
     }
 
     @ParameterizedTest(name = "{0}")
