@@ -127,7 +127,7 @@ async function refreshStock() {
 }
 
 function setAvailable(item, available) {
-  const product = products.find(p => p.item === item);
+  const product = productOf(item);
   if (product) {
     product.available = available;
   }
@@ -205,7 +205,7 @@ function wholeNumber(text) {
 
 function showCart() {
   const rows = cart.map(line => {
-    const product = products.find(p => p.item === line.item);
+    const product = productOf(line.item);
     const quantityId = 'quantity-' + line.item;
     const remove = h('button', { type: 'button', class: 'secondary remove', 'aria-label': 'Remove ' + product.name }, 'Remove');
     remove.addEventListener('click', () => removeFromCart(line.item));
@@ -228,24 +228,24 @@ function showCart() {
   showAmounts();
 }
 
-/** Each line's amount and the total, in cents so that no sum is off by a rounding. */
+/** Each line's amount and the total, summed in cents. */
 function showAmounts() {
   let total = 0;
   let currency = 'USD';
   for (const line of cart) {
-    const product = products.find(p => p.item === line.item);
+    const product = productOf(line.item);
     const units = wholeNumber(line.quantity);
-    const cents = units === null ? null : Math.round(Number(product.price) * 100) * units;
+    const amount = units === null ? null : cents(product.price) * units;
     currency = product.currency;
-    total += cents || 0;
-    lineRow(line.item).querySelector('.amount').textContent = cents === null ? '' : money(cents / 100, currency);
+    total += amount || 0;
+    lineRow(line.item).querySelector('.amount').textContent = amount === null ? '' : money(amount / 100, currency);
   }
   byId('total').textContent = cart.length === 0 ? '' : 'Total: ' + money(total / 100, currency);
 }
 
 /** Before paying: a line for more than is left says so at the line. */
 function showLineNote(line, sentence) {
-  const product = products.find(p => p.item === line.item);
+  const product = productOf(line.item);
   const units = wholeNumber(line.quantity);
   let note = sentence || null;
   if (!note && units !== null && units > product.available) {
@@ -286,7 +286,7 @@ async function placeOrder(event) {
   attemptKey = attemptKey || 'web-' + randomToken();
   const body = {
     lines: cart.map(line => {
-      const product = products.find(p => p.item === line.item);
+      const product = productOf(line.item);
       const units = wholeNumber(line.quantity);
       return { item: line.item, quantity: units === null ? line.quantity : units, price: product.price };
     }),
@@ -465,8 +465,7 @@ function renderOrder(order) {
   const refundable = order.status === 'PAID' || order.status === 'PARTIALLY_REFUNDED';
   const refundButton = byId('refund');
   refundButton.hidden = !refundable;
-  // In cents: what is left of the charge, for the button's words only (the server decides the refund).
-  const cents = amount => Math.round(Number(amount) * 100);
+  // What is left of the charge, for the button's words only (the server decides the refund).
   const left = cents(order.amount) - (order.refund ? cents(order.refund.amount) : 0);
   refundButton.textContent = 'Refund ' + money(left / 100, order.currency);
   showRefundLines(refundable ? order : null);
@@ -543,9 +542,19 @@ function refundSentence(problem, body) {
   return problem.message;
 }
 
+/** The catalog's product of this item, as last read, or undefined. */
+function productOf(item) {
+  return products.find(p => p.item === item);
+}
+
 function nameOf(item) {
-  const product = products.find(p => p.item === item);
+  const product = productOf(item);
   return product ? product.name : item;
+}
+
+/** An amount in cents, so that no sum of prices is off by a rounding. */
+function cents(amount) {
+  return Math.round(Number(amount) * 100);
 }
 
 function pageError(sentence) {
